@@ -1,0 +1,28 @@
+/* cb-test-util.h — helpers shared by the tests
+ *
+ * Copyright 2026 The Callboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* g_test_init() plus private, temporary XDG_DATA_HOME / XDG_CONFIG_HOME /
+ * XDG_CACHE_HOME / XDG_STATE_HOME directories (removed at exit) and a fixed locale
+ * setting, so no test ever touches the user's real data. */
+void        cb_test_init          (int          *argc,
+                                   char       ***argv);
+/* The temporary directory made by cb_test_init(). */
+const char *cb_test_get_tmpdir    (void);
+/* A new path inside the temporary directory: cb_test_tmp_path ("x.db"). */
+char       *cb_test_tmp_path      (const char   *name);
+/* tests/data/NAME */
+char       *cb_test_data_path     (const char   *name);
+/* Removes @path and everything under it. */
+void        cb_test_rm_rf         (const char   *path);
+
+G_END_DECLS
