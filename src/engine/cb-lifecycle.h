@@ -68,6 +68,9 @@ void         cb_batch_counters_move            (CbBatchCounters   *counters,
 gboolean     cb_batch_counters_are_consistent  (const CbBatchCounters *counters);
 /* TRUE when nothing is pending or dialing (the batch can complete). */
 gboolean     cb_batch_counters_are_done        (const CbBatchCounters *counters);
+/* The counters that don't follow a status: an attempt placed, a call that connected. */
+void         cb_batch_counters_add_sent        (CbBatchCounters   *counters);
+void         cb_batch_counters_add_picked_up   (CbBatchCounters   *counters);
 /* Fraction of recipients in a terminal status, 0.0 … 1.0. */
 double       cb_batch_counters_get_progress    (const CbBatchCounters *counters);
 
