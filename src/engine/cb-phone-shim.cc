@@ -1,4 +1,4 @@
-/* cb-phone-shim.cc
+/* cb-phone-shim.cc — the few libphonenumber calls the engine makes, behind a C interface
  *
  * Copyright 2026 The Callboard authors
  *
@@ -6,3 +6,163 @@
  */
 
 #include "config.h"
+
+#include "cb-phone-private.h"
+
+#include <cstring>
+#include <set>
+#include <string>
+
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+namespace {
+
+/* PhoneNumberUtil is a process-wide singleton whose const methods may be called from
+ * several threads at once. Function-local statics are initialised exactly once. */
+const PhoneNumberUtil &
+phone_util ()
+{
+  static const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance ();
+
+  return *util;
+}
+
+const std::set<std::string> &
+supported_regions ()
+{
+  static const std::set<std::string> regions = [] {
+    std::set<std::string> set;
+    phone_util ().GetSupportedRegions (&set);
+    return set;
+  } ();
+
+  return regions;
+}
+
+CbPhoneType
+type_from_util (PhoneNumberUtil::PhoneNumberType type)
+{
+  switch (type)
+    {
+    case PhoneNumberUtil::FIXED_LINE:           return CB_PHONE_TYPE_FIXED_LINE;
+    case PhoneNumberUtil::MOBILE:               return CB_PHONE_TYPE_MOBILE;
+    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE: return CB_PHONE_TYPE_FIXED_LINE_OR_MOBILE;
+    case PhoneNumberUtil::TOLL_FREE:            return CB_PHONE_TYPE_TOLL_FREE;
+    case PhoneNumberUtil::PREMIUM_RATE:         return CB_PHONE_TYPE_PREMIUM_RATE;
+    case PhoneNumberUtil::SHARED_COST:          return CB_PHONE_TYPE_SHARED_COST;
+    case PhoneNumberUtil::VOIP:                 return CB_PHONE_TYPE_VOIP;
+    case PhoneNumberUtil::PERSONAL_NUMBER:      return CB_PHONE_TYPE_PERSONAL_NUMBER;
+    case PhoneNumberUtil::PAGER:                return CB_PHONE_TYPE_PAGER;
+    case PhoneNumberUtil::UAN:                  return CB_PHONE_TYPE_UAN;
+    case PhoneNumberUtil::VOICEMAIL:            return CB_PHONE_TYPE_VOICEMAIL;
+    case PhoneNumberUtil::UNKNOWN:
+    default:                                    return CB_PHONE_TYPE_UNKNOWN;
+    }
+}
+
+/* Copies @src into @dest when it fits; an empty string otherwise. */
+void
+copy_string (char              *dest,
+             size_t             dest_size,
+             const std::string &src)
+{
+  if (src.size () < dest_size)
+    memcpy (dest, src.c_str (), src.size () + 1);
+  else
+    dest[0] = '\0';
+}
+
+CbPhoneResult
+parse (const char    *text,
+       const char    *default_region,
+       CbParsedPhone *out,
+       gboolean      *geographical)
+{
+  const PhoneNumberUtil &util = phone_util ();
+  PhoneNumber number;
+  std::string e164;
+  std::string region;
+  PhoneNumberUtil::PhoneNumberType type;
+
+  if (util.Parse (text, default_region != NULL ? default_region : "", &number)
+      != PhoneNumberUtil::NO_PARSING_ERROR)
+    return CB_PHONE_UNPARSABLE;
+
+  util.Format (number, PhoneNumberUtil::E164, &e164);
+  util.GetRegionCodeForNumber (number, &region);
+  if (region == "ZZ")
+    region.clear ();
+  type = util.GetNumberType (number);
+
+  copy_string (out->e164, sizeof out->e164, e164);
+  copy_string (out->region, sizeof out->region, region);
+  out->country_code = number.country_code ();
+  out->type = type_from_util (type);
+  if (geographical != NULL)
+    *geographical = util.IsNumberGeographical (type, number.country_code ());
+
+  /* Country code and national number together are at most 20 digits, far within the
+   * buffer: this only guards the copy above. */
+  if (out->e164[0] == '\0')
+    return CB_PHONE_UNPARSABLE;
+
+  return util.IsValidNumber (number) ? CB_PHONE_OK : CB_PHONE_INVALID;
+}
+
+void
+clear (CbParsedPhone *out,
+       gboolean      *geographical)
+{
+  memset (out, 0, sizeof *out);
+  out->type = CB_PHONE_TYPE_UNKNOWN;
+  if (geographical != NULL)
+    *geographical = FALSE;
+}
+
+} /* namespace */
+
+CbPhoneResult
+cb_phone_shim_parse (const char    *text,
+                     const char    *default_region,
+                     CbParsedPhone *out,
+                     gboolean      *geographical)
+{
+  g_assert (text != NULL);
+  g_assert (out != NULL);
+
+  clear (out, geographical);
+
+  try
+    {
+      CbPhoneResult result = parse (text, default_region, out, geographical);
+
+      if (result == CB_PHONE_UNPARSABLE)
+        clear (out, geographical);
+
+      return result;
+    }
+  catch (...)
+    {
+      clear (out, geographical);
+      return CB_PHONE_UNPARSABLE;
+    }
+}
+
+gboolean
+cb_phone_shim_is_known_region (const char *region)
+{
+  g_assert (region != NULL);
+
+  try
+    {
+      return supported_regions ().count (region) > 0;
+    }
+  catch (...)
+    {
+      return FALSE;
+    }
+}

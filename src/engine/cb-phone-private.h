@@ -1,0 +1,40 @@
+/* cb-phone-private.h — between cb-phone.c, its libphonenumber shim and the time-zone table
+ *
+ * Copyright 2026 The Callboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "cb-phone.h"
+
+G_BEGIN_DECLS
+
+/* libphonenumber refuses longer input (counted in code points); so do we, before parsing. */
+#define CB_PHONE_MAX_INPUT_CHARS 250
+
+/* Parses @text (valid UTF-8, NUL-terminated) with libphonenumber. @default_region is a
+ * supported region code or NULL. Returns CB_PHONE_UNPARSABLE, CB_PHONE_INVALID or
+ * CB_PHONE_OK; @out is cleared first and filled whenever the text parsed.
+ * @geographical (may be NULL) receives libphonenumber's IsNumberGeographical() for the
+ * number's type and country code. Never lets a C++ exception through. */
+CbPhoneResult cb_phone_shim_parse            (const char    *text,
+                                              const char    *default_region,
+                                              CbParsedPhone *out,
+                                              gboolean      *geographical);
+gboolean      cb_phone_shim_is_known_region  (const char    *region);
+
+/* The generated table, cb-phone-tz-data.c. cb_phone_tz_prefixes[] holds the prefixes
+ * (digits after the "+", read as decimal integers; none starts with 0), sorted;
+ * cb_phone_tz_list_offsets[i] is where the NULL-terminated zone list of prefix i begins
+ * in cb_phone_tz_lists[]. */
+extern const guint               cb_phone_tz_longest_prefix;
+extern const guint               cb_phone_tz_n_prefixes;
+extern const guint32             cb_phone_tz_prefixes[];
+extern const guint16             cb_phone_tz_list_offsets[];
+extern const char * const        cb_phone_tz_lists[];
+
+G_END_DECLS
