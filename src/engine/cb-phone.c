@@ -60,7 +60,8 @@ is_python_space (gunichar c)
     }
 }
 
-/* Trims @text (valid UTF-8) in place of pointers: *start and *end delimit the rest. */
+/* Sets *start and *end around @text (valid UTF-8) without its leading and trailing
+ * white space. */
 static void
 trim (const char  *text,
       const char **start,
@@ -84,8 +85,8 @@ trim (const char  *text,
   *end = e;
 }
 
-/* Parses @text the way the rules above say, after the length check. @text must be
- * valid UTF-8. Returns CB_PHONE_UNPARSABLE for too long input. */
+/* Parses the valid UTF-8 text from @start to @end as the rules above say: too long
+ * text is CB_PHONE_UNPARSABLE, an unsupported @default_region counts as none. */
 static CbPhoneResult
 parse_bounded (const char    *start,
                const char    *end,
