@@ -1,0 +1,30 @@
+/* cb-application.h
+ *
+ * Copyright 2026 The Callboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "cb-store.h"
+
+G_BEGIN_DECLS
+
+#define CB_TYPE_APPLICATION (cb_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (CbApplication, cb_application, CB, APPLICATION, AdwApplication)
+
+CbApplication *cb_application_new              (void);
+/* The open store, or NULL before it is opened or when opening failed. */
+CbStore       *cb_application_get_store        (CbApplication *self);
+/* The release notes of @version's entry in the metainfo XML @metainfo, as the
+ * AppStream description markup AdwAboutWindow takes; the newest release when @version
+ * is NULL (then *@version_out receives its version). NULL when there is none. */
+char          *cb_application_dup_release_notes (const char    *metainfo,
+                                                 const char    *version,
+                                                 char         **version_out);
+
+G_END_DECLS
