@@ -1,0 +1,565 @@
+/* test-ui.c — the dashboard window over a real store, under a display (Xvfb in CI)
+ *
+ * Copyright 2026 The Callboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "callboard-test"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cb-application.h"
+#include "cb-format.h"
+#include "cb-page.h"
+#include "cb-store.h"
+#include "cb-test-util.h"
+#include "cb-window.h"
+
+static gboolean have_display;
+
+/* Widget helpers */
+
+static GtkWidget *
+find_by_name (GtkWidget  *root,
+              const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_name (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The first AdwPreferencesRow under @root titled @title. */
+static AdwPreferencesRow *
+find_row_titled (GtkWidget  *root,
+                 const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return ADW_PREFERENCES_ROW (root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwPreferencesRow *found = find_row_titled (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The first GtkLabel under @root showing @text. */
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Every GtkLabel text under @root, joined with "\n", in widget order, leaving out
+ * hidden widgets and the stack pages not shown (mapped or not). */
+static void
+collect_labels (GtkWidget *root,
+                GString   *out)
+{
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
+    return;
+
+  if (GTK_IS_LABEL (root))
+    {
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      g_string_append (out, gtk_label_get_label (GTK_LABEL (root)));
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, out);
+}
+
+static char *
+dup_labels (GtkWidget *root)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_labels (root, out);
+
+  return g_string_free (out, FALSE);
+}
+
+static guint
+count_children (GtkWidget *widget)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+
+  return n;
+}
+
+/* The name of the inner stack's visible child of a page: "empty", "list" or "error". */
+static const char *
+page_state (GtkWidget *page)
+{
+  GtkWidget *stack = gtk_widget_get_first_child (page);
+
+  g_assert_true (GTK_IS_STACK (stack));
+
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static void
+wait_until_mapped (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!gtk_widget_get_mapped (widget))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+
+  /* Let the first frame and the pages' transitions settle. */
+  for (guint i = 0; i < 50 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+destroy_window (GtkWindow *window)
+{
+  gtk_window_destroy (window);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static CbStore *
+open_temp_store (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = cb_test_tmp_path (name);
+  CbStore *store;
+
+  store = cb_store_open (path, CB_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (CB_IS_STORE (store));
+
+  return store;
+}
+
+/* Tests that need a display */
+
+static void
+test_window_seeded (void)
+{
+  g_autoptr(CbStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkSelectionModel) pages = NULL;
+  g_autofree char *labels = NULL;
+  static const struct { const char *name; const char *title; } expected[] = {
+    { "batches", "Batch calls" },
+    { "agents", "Agents" },
+    { "phone-numbers", "Phone numbers" },
+    { "suppressions", "Do-not-call list" },
+  };
+  CbWindow *window;
+  GtkWidget *stack;
+  GtkWidget *sidebar;
+  GtkWidget *page;
+  GtkWidget *status;
+  AdwPreferencesRow *row;
+
+  if (!have_display)
+    {
+      g_test_skip ("No display: run the UI tests under xvfb-run");
+      return;
+    }
+
+  store = open_temp_store ("seeded.db");
+  window = cb_window_new (NULL, store);
+  g_assert_true (cb_window_get_store (window) == store);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Callboard");
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_mapped (GTK_WIDGET (window));
+
+  /* The four sections, in order, in the stack and in the sidebar. */
+  stack = find_by_name (GTK_WIDGET (window), "pages");
+  g_assert_true (GTK_IS_STACK (stack));
+  pages = gtk_stack_get_pages (GTK_STACK (stack));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pages)), ==, G_N_ELEMENTS (expected));
+
+  sidebar = find_by_name (GTK_WIDGET (window), "sidebar");
+  g_assert_true (GTK_IS_LIST_BOX (sidebar));
+  g_assert_cmpuint (count_children (sidebar), ==, G_N_ELEMENTS (expected));
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      GtkStackPage *stack_page = GTK_STACK_PAGE (item);
+      GtkListBoxRow *sidebar_row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (sidebar), i);
+      g_autofree char *row_labels = NULL;
+
+      g_assert_cmpstr (gtk_stack_page_get_name (stack_page), ==, expected[i].name);
+      g_assert_cmpstr (gtk_stack_page_get_title (stack_page), ==, expected[i].title);
+      g_assert_true (g_str_has_suffix (gtk_stack_page_get_icon_name (stack_page), "-symbolic"));
+      g_assert_true (CB_IS_PAGE (gtk_stack_page_get_child (stack_page)));
+
+      row_labels = dup_labels (GTK_WIDGET (sidebar_row));
+      g_assert_cmpstr (row_labels, ==, expected[i].title);
+    }
+
+  /* Batch calls: the seed has none. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "batches");
+  page = find_by_name (stack, "batches-page");
+  g_assert_nonnull (page);
+  g_assert_cmpstr (page_state (page), ==, "empty");
+  status = find_by_name (page, "batches-empty");
+  g_assert_true (ADW_IS_STATUS_PAGE (status));
+  g_assert_true (gtk_widget_get_mapped (status));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Batch Calls");
+  g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), ==,
+                   "Batches you create from a spreadsheet of phone numbers appear here.");
+
+  /* Agents: the seeded demo agent, with its provider account. */
+  cb_window_show_page (window, "agents");
+  page = find_by_name (stack, "agents-page");
+  g_assert_cmpstr (page_state (page), ==, "list");
+  g_assert_cmpuint (count_children (find_by_name (page, "agents-list")), ==, 1);
+  row = find_row_titled (page, "Demo agent");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (row)), ==, "agent_demo");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                   "Simulator · "));
+  labels = dup_labels (page);
+  g_assert_nonnull (strstr (labels, "1 Agent\n"));
+  g_clear_pointer (&labels, g_free);
+
+  /* Phone numbers: the seeded caller ID, in E.164. */
+  page = find_by_name (stack, "phone-numbers-page");
+  g_assert_cmpstr (page_state (page), ==, "list");
+  g_assert_cmpuint (count_children (find_by_name (page, "phone-numbers-list")), ==, 1);
+  row = find_row_titled (page, "+14155550100");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (row)), ==, "pn_demo");
+
+  /* Do-not-call list: empty, until a number is added through the store. */
+  page = find_by_name (stack, "suppressions-page");
+  g_assert_cmpstr (page_state (page), ==, "empty");
+  status = find_by_name (page, "suppressions-empty");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Blocked Numbers");
+  g_assert_null (find_row_titled (page, "+14155550123"));
+
+  g_assert_true (cb_store_add_suppression (store, "+1 415-555-0123", "Asked not to be called",
+                                           &error));
+  g_assert_no_error (error);
+
+  /* Nothing changes until the window reloads… */
+  g_assert_cmpstr (page_state (page), ==, "empty");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reload", NULL));
+
+  g_assert_cmpstr (page_state (page), ==, "list");
+  row = find_row_titled (page, "+14155550123");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Asked not to be called");
+  g_assert_cmpuint (count_children (find_by_name (page, "suppressions-list")), ==, 1);
+
+  /* Picking a section in the sidebar shows its page and titles the content. */
+  cb_window_show_page (window, "batches");
+  g_signal_emit_by_name (sidebar, "row-activated",
+                         gtk_list_box_get_row_at_index (GTK_LIST_BOX (sidebar), 3));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "suppressions");
+  g_assert_true (gtk_list_box_get_selected_row (GTK_LIST_BOX (sidebar)) ==
+                 gtk_list_box_get_row_at_index (GTK_LIST_BOX (sidebar), 3));
+  labels = dup_labels (GTK_WIDGET (window));
+  g_assert_nonnull (strstr (labels, "Do-not-call list"));
+  g_clear_pointer (&labels, g_free);
+
+  cb_window_show_page (window, "agents");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "agents");
+  g_assert_true (gtk_list_box_get_selected_row (GTK_LIST_BOX (sidebar)) ==
+                 gtk_list_box_get_row_at_index (GTK_LIST_BOX (sidebar), 1));
+
+  destroy_window (GTK_WINDOW (window));
+}
+
+static void
+test_window_batches (void)
+{
+  g_autoptr(CbStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbBatch) first = NULL;
+  g_autoptr(CbBatch) second = NULL;
+  g_autoptr(CbImportReport) report = NULL;
+  g_autofree char *csv = cb_test_tmp_path ("leads.csv");
+  g_autofree char *labels = NULL;
+  CbBatchParams params = {
+    .name = "May leads",
+    .agent_id = "agent_demo",
+    .max_retries = -1,
+    .retry_delay_s = -1,
+    .concurrency = 0,
+    .default_region = "US",
+  };
+  CbWindow *window;
+  GtkWidget *page;
+  GtkWidget *list;
+  GtkWidget *row;
+
+  if (!have_display)
+    {
+      g_test_skip ("No display: run the UI tests under xvfb-run");
+      return;
+    }
+
+  store = open_temp_store ("batches.db");
+  g_assert_true (g_file_set_contents (csv,
+                                      "phone,first_name\n"
+                                      "+14155550111,Ann\n"
+                                      "+14155550112,Bob\n"
+                                      "+14155550113,Cy\n", -1, &error));
+  g_assert_no_error (error);
+
+  first = cb_store_import_file (store, &params, csv, FALSE, &report, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first);
+  params.name = "June leads";
+  second = cb_store_import_file (store, &params, csv, FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (second);
+
+  window = cb_window_new (NULL, store);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_mapped (GTK_WIDGET (window));
+
+  page = find_by_name (GTK_WIDGET (window), "batches-page");
+  g_assert_cmpstr (page_state (page), ==, "list");
+  list = find_by_name (page, "batches-list");
+  g_assert_cmpuint (count_children (list), ==, 2);
+
+  /* Newest first */
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
+  g_assert_cmpstr (gtk_widget_get_name (row), ==, cb_batch_get_id (second));
+  labels = dup_labels (row);
+  g_assert_true (g_str_has_prefix (labels, "June leads\nDraft\n0 of 3 done · 0 answered · 0 failed\n"
+                                   "Created "));
+  g_clear_pointer (&labels, g_free);
+
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+  g_assert_cmpstr (gtk_widget_get_name (row), ==, cb_batch_get_id (first));
+  labels = dup_labels (row);
+  g_assert_true (g_str_has_prefix (labels, "May leads\nDraft\n"));
+  g_clear_pointer (&labels, g_free);
+
+  labels = dup_labels (page);
+  g_assert_true (g_str_has_prefix (labels, "2 Batches\n"));
+  g_clear_pointer (&labels, g_free);
+
+  /* A status change shows after a reload, with its pill. */
+  g_assert_true (cb_store_set_batch_status (store, cb_batch_get_id (first),
+                                            CB_BATCH_STATUS_CANCELLED, &error));
+  g_assert_no_error (error);
+  cb_window_reload (window);
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+  labels = dup_labels (row);
+  g_assert_true (g_str_has_prefix (labels, "May leads\nCancelled\n"));
+  g_assert_true (gtk_widget_has_css_class (find_label (row, "Cancelled"), "status-pill"));
+  g_assert_true (gtk_widget_has_css_class (find_label (row, "Cancelled"), "status-cancelled"));
+  g_assert_false (gtk_widget_has_css_class (find_label (row, "Cancelled"), "status-draft"));
+
+  destroy_window (GTK_WINDOW (window));
+}
+
+/* Tests without a display */
+
+static void
+test_format_batch_time (void)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+  g_autoptr(GTimeZone) new_york = g_time_zone_new_identifier ("America/New_York");
+  g_autoptr(GDateTime) scheduled = g_date_time_new_utc (2026, 11, 24, 9, 0, 0);
+  g_autoptr(GDateTime) created = g_date_time_new_utc (2026, 11, 23, 14, 2, 30);
+  g_autoptr(GDateTime) started = g_date_time_new_utc (2026, 11, 24, 9, 0, 4);
+  g_autoptr(GDateTime) finished = g_date_time_new_utc (2026, 11, 24, 10, 15, 0);
+  char *text;
+
+  g_assert_nonnull (paris);
+  g_assert_nonnull (new_york);
+
+  text = cb_format_batch_time (CB_BATCH_STATUS_SCHEDULED, scheduled, NULL, NULL, created, utc);
+  g_assert_cmpstr (text, ==, "Scheduled for Tue 24 Nov, 09:00");
+  g_free (text);
+
+  text = cb_format_batch_time (CB_BATCH_STATUS_SCHEDULED, scheduled, NULL, NULL, created, paris);
+  g_assert_cmpstr (text, ==, "Scheduled for Tue 24 Nov, 10:00");
+  g_free (text);
+
+  /* The day changes with the zone. */
+  text = cb_format_batch_time (CB_BATCH_STATUS_SCHEDULED, scheduled, NULL, NULL, created,
+                               new_york);
+  g_assert_cmpstr (text, ==, "Scheduled for Tue 24 Nov, 04:00");
+  g_free (text);
+
+  text = cb_format_batch_time (CB_BATCH_STATUS_DRAFT, NULL, NULL, NULL, created, utc);
+  g_assert_cmpstr (text, ==, "Created Mon 23 Nov, 14:02");
+  g_free (text);
+
+  text = cb_format_batch_time (CB_BATCH_STATUS_RUNNING, scheduled, started, NULL, created, utc);
+  g_assert_cmpstr (text, ==, "Started Tue 24 Nov, 09:00");
+  g_free (text);
+
+  text = cb_format_batch_time (CB_BATCH_STATUS_PAUSED, NULL, started, NULL, created, paris);
+  g_assert_cmpstr (text, ==, "Started Tue 24 Nov, 10:00");
+  g_free (text);
+
+  text = cb_format_batch_time (CB_BATCH_STATUS_COMPLETED, scheduled, started, finished, created,
+                               utc);
+  g_assert_cmpstr (text, ==, "Finished Tue 24 Nov, 10:15");
+  g_free (text);
+
+  /* A pending batch that was scheduled and came due */
+  text = cb_format_batch_time (CB_BATCH_STATUS_PENDING, scheduled, NULL, NULL, created, utc);
+  g_assert_cmpstr (text, ==, "Scheduled for Tue 24 Nov, 09:00");
+  g_free (text);
+
+  text = cb_format_batch_time (CB_BATCH_STATUS_DRAFT, NULL, NULL, NULL, NULL, utc);
+  g_assert_null (text);
+}
+
+static void
+test_format_batch_counters (void)
+{
+  CbBatchCounters counters = {
+    .total = 250, .pending = 228, .dialing = 2, .completed = 12, .failed = 3, .cancelled = 5,
+    .picked_up = 8, .sent = 30,
+  };
+  g_autofree char *text = NULL;
+  g_autofree char *empty = NULL;
+  CbBatchCounters none = { 0 };
+
+  text = cb_format_batch_counters (&counters);
+  g_assert_cmpstr (text, ==, "20 of 250 done · 8 answered · 3 failed");
+
+  empty = cb_format_batch_counters (&none);
+  g_assert_cmpstr (empty, ==, "0 of 0 done · 0 answered · 0 failed");
+}
+
+static void
+test_format_batch_status (void)
+{
+  static const struct { CbBatchStatus status; const char *label; const char *css; } cases[] = {
+    { CB_BATCH_STATUS_DRAFT, "Draft", "status-draft" },
+    { CB_BATCH_STATUS_PENDING, "Pending", "status-pending" },
+    { CB_BATCH_STATUS_SCHEDULED, "Scheduled", "status-scheduled" },
+    { CB_BATCH_STATUS_RUNNING, "Running", "status-running" },
+    { CB_BATCH_STATUS_PAUSED, "Paused", "status-paused" },
+    { CB_BATCH_STATUS_COMPLETED, "Completed", "status-completed" },
+    { CB_BATCH_STATUS_CANCELLED, "Cancelled", "status-cancelled" },
+    { CB_BATCH_STATUS_FAILED, "Failed", "status-failed" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_cmpstr (cb_format_batch_status (cases[i].status), ==, cases[i].label);
+      g_assert_cmpstr (cb_format_batch_status_css (cases[i].status), ==, cases[i].css);
+      /* The CSS class is the status word of the API. */
+      g_assert_cmpstr (cases[i].css + strlen ("status-"), ==,
+                       cb_batch_status_to_string (cases[i].status));
+    }
+}
+
+static void
+test_release_notes (void)
+{
+  g_autofree char *path = g_build_filename (SRCDIR, "data",
+                                            "io.github.callboard.Callboard.metainfo.xml.in", NULL);
+  g_autofree char *metainfo = NULL;
+  g_autofree char *notes = NULL;
+  g_autofree char *version = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char *two_releases =
+    "<component><releases>"
+    "<release version=\"0.2.0\" date=\"2027-01-10\"><description><p>Second &amp; better.</p>"
+    "</description></release>"
+    "<release version=\"0.1.0\" date=\"2026-11-23\"><description>\n  <p>First\n    one.</p>\n"
+    "<ul><li>A</li><li>B</li></ul></description></release>"
+    "</releases></component>";
+
+  g_file_get_contents (path, &metainfo, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The About window's notes are the metainfo's, for this version. */
+  notes = cb_application_dup_release_notes (metainfo, PACKAGE_VERSION, NULL);
+  g_assert_nonnull (notes);
+  g_assert_true (g_str_has_prefix (notes, "<p>The first release of Callboard.</p><ul><li>"));
+  g_assert_true (g_str_has_suffix (notes, "</li></ul>"));
+  g_clear_pointer (&notes, g_free);
+
+  notes = cb_application_dup_release_notes (two_releases, NULL, &version);
+  g_assert_cmpstr (version, ==, "0.2.0");
+  g_assert_cmpstr (notes, ==, "<p>Second &amp; better.</p>");
+  g_clear_pointer (&notes, g_free);
+
+  notes = cb_application_dup_release_notes (two_releases, "0.1.0", NULL);
+  g_assert_cmpstr (notes, ==, "<p>First one.</p><ul><li>A</li><li>B</li></ul>");
+  g_clear_pointer (&notes, g_free);
+
+  g_assert_null (cb_application_dup_release_notes (two_releases, "9.9", NULL));
+  g_assert_null (cb_application_dup_release_notes ("<component><releases>", NULL, NULL));
+  g_assert_null (cb_application_dup_release_notes ("not xml at all", NULL, NULL));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  cb_test_init (&argc, &argv);
+
+  have_display = gtk_init_check ();
+  if (have_display)
+    adw_init ();
+
+  g_test_add_func ("/ui/format/batch-time", test_format_batch_time);
+  g_test_add_func ("/ui/format/batch-counters", test_format_batch_counters);
+  g_test_add_func ("/ui/format/batch-status", test_format_batch_status);
+  g_test_add_func ("/ui/about/release-notes", test_release_notes);
+  g_test_add_func ("/ui/window/seeded", test_window_seeded);
+  g_test_add_func ("/ui/window/batches", test_window_batches);
+
+  return g_test_run ();
+}
