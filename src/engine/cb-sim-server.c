@@ -1,0 +1,1645 @@
+/* cb-sim-server.c
+ *
+ * Copyright 2026 The Callboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "callboard-sim"
+
+#include "config.h"
+
+#include "cb-sim-server.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "cb-call-event.h"
+#include "cb-signature.h"
+
+#define LISTEN_BACKLOG        1024
+#define MAX_CONNECTIONS       256
+#define WEBHOOK_MAX_RETRIES   3
+#define WEBHOOK_RETRY_BASE_MS 1000
+
+typedef enum
+{
+  SIM_ANSWERED,
+  SIM_NO_ANSWER,
+  SIM_BUSY,
+  SIM_FAILED,
+  SIM_VOICEMAIL,
+  N_SIM_OUTCOMES
+} SimOutcome;
+
+/* Default weights; "answer-rate" keeps the last four in these proportions. */
+static const double default_weights[N_SIM_OUTCOMES] = { 0.60, 0.20, 0.10, 0.05, 0.05 };
+
+typedef enum
+{
+  EVENT_STARTED,
+  EVENT_ENDED,
+  EVENT_ANALYZED,
+  N_EVENTS
+} SimEvent;
+
+static const char *event_names[N_EVENTS] = { "call_started", "call_ended", "call_analyzed" };
+
+typedef struct _SimCall SimCall;
+
+typedef struct
+{
+  const char *event;
+  GBytes     *body;
+  guint       attempt;
+} Delivery;
+
+struct _SimCall
+{
+  int          ref_count;
+  CbSimServer *server;          /* NULL once the server is gone */
+
+  guint        seq;
+  char        *call_id;
+  char        *agent_id;
+  char        *from_number;
+  char        *to_number;
+  JsonNode    *metadata;         /* or NULL */
+  JsonNode    *dynamic_vars;     /* or NULL */
+
+  SimOutcome   outcome;
+  CbCallStatus status;
+  gint64       start_ms;
+  gint64       end_ms;
+  gint64       duration_ms;
+  const char  *disconnection_reason;
+  char        *transcript;
+  gboolean     analyzed;
+  gboolean     successful;
+  const char  *sentiment;
+
+  /* Drawn when the call is created, in simulated milliseconds. */
+  guint        ring_ms;
+  guint        talk_ms;
+  guint        analysis_ms;
+  gboolean     drop[N_EVENTS];
+  gboolean     duplicate[N_EVENTS];
+  gboolean     out_of_order;
+
+  guint        timer_id;
+  GBytes      *held_ended;       /* call_ended, held back to follow call_analyzed */
+
+  /* Webhooks of this call go out one after another; the head is in flight. */
+  GQueue       deliveries;
+  SoupMessage *in_flight;
+  guint        retry_id;
+};
+
+typedef struct
+{
+  /* Every fault is decided before anything else, so the same seed gives the same
+   * calls whatever the rates. */
+  gboolean   reject_429;
+  gboolean   reject_500;
+  gboolean   slow;
+  guint      retry_after_s;
+} SimFaults;
+
+struct _CbSimServer
+{
+  GObject       parent_instance;
+
+  SoupServer   *server;
+  SoupSession  *webhook_session;
+  GCancellable *cancellable;
+
+  char         *api_key;
+  char         *authorization;
+  char         *webhook_url;
+  char         *url;
+
+  double        speed;
+  guint64       seed;
+  double        weights[N_SIM_OUTCOMES];
+  guint         min_duration_s;
+  guint         max_duration_s;
+  double        rate_429;
+  double        rate_500;
+  double        slow_rate;
+  guint         slow_delay_ms;
+  double        drop_webhook_rate;
+  double        duplicate_webhook_rate;
+  double        out_of_order_rate;
+  guint         webhook_timeout_s;
+
+  guint         next_seq;
+  GHashTable   *calls;           /* call_id → SimCall */
+  GPtrArray    *requests;        /* JsonObject, one per create request, in order */
+  GHashTable   *slow;            /* SoupServerMessage → timeout source id */
+  guint         n_pending_webhooks;
+};
+
+G_DEFINE_FINAL_TYPE (CbSimServer, cb_sim_server, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_API_KEY,
+  PROP_WEBHOOK_URL,
+  PROP_URL,
+  PROP_SPEED,
+  PROP_SEED,
+  PROP_ANSWER_RATE,
+  PROP_NO_ANSWER_RATE,
+  PROP_BUSY_RATE,
+  PROP_FAILED_RATE,
+  PROP_VOICEMAIL_RATE,
+  PROP_MIN_DURATION,
+  PROP_MAX_DURATION,
+  PROP_RATE_429,
+  PROP_RATE_500,
+  PROP_SLOW_RATE,
+  PROP_SLOW_DELAY,
+  PROP_DROP_WEBHOOK_RATE,
+  PROP_DUPLICATE_WEBHOOK_RATE,
+  PROP_OUT_OF_ORDER_RATE,
+  PROP_WEBHOOK_TIMEOUT,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+static void sim_call_pump (SimCall *call);
+
+static gint64
+now_ms (void)
+{
+  return g_get_real_time () / 1000;
+}
+
+/* Calls */
+
+static SimCall *
+sim_call_ref (SimCall *call)
+{
+  call->ref_count++;
+  return call;
+}
+
+static void
+delivery_free (Delivery *delivery)
+{
+  g_bytes_unref (delivery->body);
+  g_free (delivery);
+}
+
+static void
+sim_call_unref (SimCall *call)
+{
+  g_assert (call->ref_count > 0);
+
+  if (--call->ref_count > 0)
+    return;
+
+  g_assert (call->timer_id == 0);
+  g_assert (call->retry_id == 0);
+
+  g_free (call->call_id);
+  g_free (call->agent_id);
+  g_free (call->from_number);
+  g_free (call->to_number);
+  g_clear_pointer (&call->metadata, json_node_unref);
+  g_clear_pointer (&call->dynamic_vars, json_node_unref);
+  g_free (call->transcript);
+  g_clear_pointer (&call->held_ended, g_bytes_unref);
+  g_queue_clear_full (&call->deliveries, (GDestroyNotify) delivery_free);
+  g_clear_object (&call->in_flight);
+  g_free (call);
+}
+
+/* Stops everything the call has scheduled; in-flight webhooks finish on their own. */
+static void
+sim_call_detach (SimCall *call)
+{
+  call->server = NULL;
+  g_clear_handle_id (&call->timer_id, g_source_remove);
+  g_clear_handle_id (&call->retry_id, g_source_remove);
+}
+
+static guint
+scaled_ms (CbSimServer *self,
+           guint        sim_ms)
+{
+  double ms = sim_ms / self->speed;
+
+  return ms >= G_MAXUINT ? G_MAXUINT : (guint) ms;
+}
+
+static void
+sim_call_schedule (SimCall     *call,
+                   guint        sim_ms,
+                   GSourceFunc  func)
+{
+  g_assert (call->timer_id == 0);
+  g_assert (call->server != NULL);
+
+  call->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, scaled_ms (call->server, sim_ms),
+                                       func, sim_call_ref (call),
+                                       (GDestroyNotify) sim_call_unref);
+}
+
+static const char *
+dynamic_var (SimCall    *call,
+             const char *name)
+{
+  JsonNode *node;
+
+  if (call->dynamic_vars == NULL)
+    return NULL;
+
+  node = json_object_get_member (json_node_get_object (call->dynamic_vars), name);
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+static JsonNode *
+sim_call_to_json (SimCall *call)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean ended = call->status == CB_CALL_STATUS_ENDED ||
+                   call->status == CB_CALL_STATUS_NOT_CONNECTED;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "call_id");
+  json_builder_add_string_value (builder, call->call_id);
+  json_builder_set_member_name (builder, "call_type");
+  json_builder_add_string_value (builder, "phone_call");
+  json_builder_set_member_name (builder, "agent_id");
+  json_builder_add_string_value (builder, call->agent_id);
+  json_builder_set_member_name (builder, "call_status");
+  json_builder_add_string_value (builder, cb_call_status_to_string (call->status));
+  json_builder_set_member_name (builder, "from_number");
+  json_builder_add_string_value (builder, call->from_number);
+  json_builder_set_member_name (builder, "to_number");
+  json_builder_add_string_value (builder, call->to_number);
+  json_builder_set_member_name (builder, "direction");
+  json_builder_add_string_value (builder, "outbound");
+
+  if (call->metadata != NULL)
+    {
+      json_builder_set_member_name (builder, "metadata");
+      json_builder_add_value (builder, json_node_copy (call->metadata));
+    }
+
+  json_builder_set_member_name (builder, "retell_llm_dynamic_variables");
+  if (call->dynamic_vars != NULL)
+    {
+      json_builder_add_value (builder, json_node_copy (call->dynamic_vars));
+    }
+  else
+    {
+      json_builder_begin_object (builder);
+      json_builder_end_object (builder);
+    }
+
+  if (call->start_ms > 0)
+    {
+      json_builder_set_member_name (builder, "start_timestamp");
+      json_builder_add_int_value (builder, call->start_ms);
+    }
+
+  if (ended)
+    {
+      json_builder_set_member_name (builder, "end_timestamp");
+      json_builder_add_int_value (builder, call->end_ms);
+      json_builder_set_member_name (builder, "duration_ms");
+      json_builder_add_int_value (builder, call->duration_ms);
+      json_builder_set_member_name (builder, "disconnection_reason");
+      json_builder_add_string_value (builder, call->disconnection_reason);
+      json_builder_set_member_name (builder, "transcript");
+      json_builder_add_string_value (builder, call->transcript ? call->transcript : "");
+    }
+
+  if (call->analyzed)
+    {
+      g_autofree char *summary = NULL;
+
+      switch (call->outcome)
+        {
+        case SIM_ANSWERED:
+          summary = g_strdup_printf ("The agent spoke with the person at %s for %" G_GINT64_FORMAT
+                                     " seconds.", call->to_number, call->duration_ms / 1000);
+          break;
+        case SIM_VOICEMAIL:
+          summary = g_strdup_printf ("The call to %s reached voicemail; the agent left a "
+                                     "message.", call->to_number);
+          break;
+        case SIM_NO_ANSWER:
+        case SIM_BUSY:
+        case SIM_FAILED:
+        case N_SIM_OUTCOMES:
+        default:
+          summary = g_strdup_printf ("The call to %s did not connect (%s).",
+                                     call->to_number, call->disconnection_reason);
+          break;
+        }
+
+      json_builder_set_member_name (builder, "call_analysis");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "call_summary");
+      json_builder_add_string_value (builder, summary);
+      json_builder_set_member_name (builder, "call_successful");
+      json_builder_add_boolean_value (builder, call->successful);
+      json_builder_set_member_name (builder, "user_sentiment");
+      json_builder_add_string_value (builder, call->sentiment);
+      json_builder_set_member_name (builder, "in_voicemail");
+      json_builder_add_boolean_value (builder, call->outcome == SIM_VOICEMAIL);
+      json_builder_set_member_name (builder, "custom_analysis_data");
+      json_builder_begin_object (builder);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static GBytes *
+node_to_bytes (JsonNode *node)
+{
+  char *text = json_to_string (node, FALSE);
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
+static GBytes *
+sim_call_event_body (SimCall  *call,
+                     SimEvent  event)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, event_names[event]);
+  json_builder_set_member_name (builder, "call");
+  json_builder_add_value (builder, sim_call_to_json (call));
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return node_to_bytes (root);
+}
+
+/* Webhooks */
+
+static void
+sim_call_queue_event (SimCall  *call,
+                      SimEvent  event,
+                      GBytes   *body)
+{
+  CbSimServer *self = call->server;
+  guint copies;
+
+  g_assert (self != NULL);
+
+  if (self->webhook_url == NULL)
+    return;
+
+  if (call->drop[event])
+    {
+      g_debug ("Dropping %s of %s", event_names[event], call->call_id);
+      return;
+    }
+
+  copies = call->duplicate[event] ? 2 : 1;
+  for (guint i = 0; i < copies; i++)
+    {
+      Delivery *delivery = g_new0 (Delivery, 1);
+
+      delivery->event = event_names[event];
+      delivery->body = g_bytes_ref (body);
+      g_queue_push_tail (&call->deliveries, delivery);
+      self->n_pending_webhooks++;
+    }
+
+  sim_call_pump (call);
+}
+
+static void
+sim_call_delivery_done (SimCall *call)
+{
+  g_assert (call->server != NULL);
+
+  delivery_free (g_queue_pop_head (&call->deliveries));
+  call->server->n_pending_webhooks--;
+  sim_call_pump (call);
+}
+
+static gboolean
+retry_delivery_cb (gpointer user_data)
+{
+  SimCall *call = user_data;
+
+  call->retry_id = 0;
+  sim_call_pump (call);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+delivery_sent_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  SimCall *call = user_data;
+  g_autoptr(SoupMessage) msg = g_steal_pointer (&call->in_flight);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  CbSimServer *self = call->server;
+  Delivery *delivery;
+  guint status = 0;
+
+  reply = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+
+  if (self == NULL)
+    {
+      sim_call_unref (call);
+      return;
+    }
+
+  delivery = g_queue_peek_head (&call->deliveries);
+  if (error == NULL)
+    status = soup_message_get_status (msg);
+
+  if (error == NULL && SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      sim_call_delivery_done (call);
+    }
+  else if (delivery->attempt < WEBHOOK_MAX_RETRIES)
+    {
+      guint delay = WEBHOOK_RETRY_BASE_MS << delivery->attempt;
+
+      g_debug ("Webhook %s of %s failed (%s), retrying", delivery->event, call->call_id,
+               error ? error->message : soup_message_get_reason_phrase (msg));
+      delivery->attempt++;
+      call->retry_id = g_timeout_add_full (G_PRIORITY_DEFAULT, scaled_ms (self, delay),
+                                           retry_delivery_cb, sim_call_ref (call),
+                                           (GDestroyNotify) sim_call_unref);
+    }
+  else
+    {
+      g_message ("Giving up on webhook %s of %s after %u retries: %s",
+                 delivery->event, call->call_id, WEBHOOK_MAX_RETRIES,
+                 error ? error->message : soup_message_get_reason_phrase (msg));
+      sim_call_delivery_done (call);
+    }
+
+  sim_call_unref (call);
+}
+
+static void
+sim_call_pump (SimCall *call)
+{
+  CbSimServer *self = call->server;
+  g_autofree char *signature = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  Delivery *delivery;
+
+  if (self == NULL || call->in_flight != NULL || call->retry_id != 0)
+    return;
+
+  if ((delivery = g_queue_peek_head (&call->deliveries)) == NULL)
+    return;
+
+  msg = soup_message_new (SOUP_METHOD_POST, self->webhook_url);
+  if (msg == NULL)
+    {
+      g_warning ("The webhook URL “%s” is not a valid URL", self->webhook_url);
+      sim_call_delivery_done (call);
+      return;
+    }
+
+  signature = cb_signature_retell_sign (self->api_key, delivery->body, now_ms ());
+  soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                CB_SIGNATURE_RETELL_HEADER, signature);
+  soup_message_set_request_body_from_bytes (msg, "application/json", delivery->body);
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+
+  call->in_flight = g_object_ref (msg);
+  soup_session_send_and_read_async (self->webhook_session, msg, G_PRIORITY_DEFAULT,
+                                    self->cancellable, delivery_sent_cb, sim_call_ref (call));
+}
+
+/* The call's life on timers: ring → (connect → talk →) end → analysis. */
+
+static gboolean
+analysis_cb (gpointer user_data)
+{
+  SimCall *call = user_data;
+  g_autoptr(GBytes) body = NULL;
+
+  call->timer_id = 0;
+  call->analyzed = TRUE;
+
+  body = sim_call_event_body (call, EVENT_ANALYZED);
+  sim_call_queue_event (call, EVENT_ANALYZED, body);
+
+  if (call->held_ended != NULL)
+    {
+      g_autoptr(GBytes) ended = g_steal_pointer (&call->held_ended);
+      sim_call_queue_event (call, EVENT_ENDED, ended);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sim_call_end (SimCall *call)
+{
+  g_autoptr(GBytes) body = NULL;
+  const char *name = dynamic_var (call, "first_name");
+  g_autofree char *greeting = name ? g_strdup_printf (" %s", name) : g_strdup ("");
+
+  switch (call->outcome)
+    {
+    case SIM_ANSWERED:
+      call->status = CB_CALL_STATUS_ENDED;
+      call->duration_ms = call->talk_ms;
+      call->end_ms = call->start_ms + call->duration_ms;
+      call->transcript = g_strdup_printf ("Agent: Hello%s, this is the demo agent calling.\n"
+                                          "User: Hi, yes, speaking.\n"
+                                          "Agent: I am calling to confirm your appointment.\n"
+                                          "User: That works for me, thank you.\n"
+                                          "Agent: Great, have a good day. Goodbye.\n",
+                                          greeting);
+      break;
+
+    case SIM_VOICEMAIL:
+      call->status = CB_CALL_STATUS_ENDED;
+      call->duration_ms = call->talk_ms;
+      call->end_ms = call->start_ms + call->duration_ms;
+      call->transcript = g_strdup_printf ("Agent: Hello%s, this is the demo agent. Sorry we "
+                                          "missed you; please call us back.\n", greeting);
+      break;
+
+    case SIM_NO_ANSWER:
+    case SIM_BUSY:
+    case SIM_FAILED:
+    case N_SIM_OUTCOMES:
+    default:
+      call->status = CB_CALL_STATUS_NOT_CONNECTED;
+      call->duration_ms = 0;
+      call->end_ms = now_ms ();
+      call->transcript = g_strdup ("");
+      break;
+    }
+
+  body = sim_call_event_body (call, EVENT_ENDED);
+  if (call->out_of_order)
+    call->held_ended = g_steal_pointer (&body);
+  else
+    sim_call_queue_event (call, EVENT_ENDED, body);
+
+  sim_call_schedule (call, call->analysis_ms, analysis_cb);
+}
+
+static gboolean
+hangup_cb (gpointer user_data)
+{
+  SimCall *call = user_data;
+
+  call->timer_id = 0;
+  sim_call_end (call);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+ring_cb (gpointer user_data)
+{
+  SimCall *call = user_data;
+  g_autoptr(GBytes) body = NULL;
+
+  call->timer_id = 0;
+
+  if (call->outcome != SIM_ANSWERED && call->outcome != SIM_VOICEMAIL)
+    {
+      sim_call_end (call);
+      return G_SOURCE_REMOVE;
+    }
+
+  call->status = CB_CALL_STATUS_ONGOING;
+  call->start_ms = now_ms ();
+  body = sim_call_event_body (call, EVENT_STARTED);
+  sim_call_queue_event (call, EVENT_STARTED, body);
+  sim_call_schedule (call, call->talk_ms, hangup_cb);
+
+  return G_SOURCE_REMOVE;
+}
+
+static guint
+rand_ms (GRand *rand,
+         guint  low_ms,
+         guint  high_ms)
+{
+  if (high_ms <= low_ms)
+    return low_ms;
+  return (guint) g_rand_int_range (rand, (gint32) low_ms, (gint32) MIN (high_ms, G_MAXINT32));
+}
+
+static GRand *
+new_request_rand (CbSimServer *self,
+                  guint        seq)
+{
+  guint32 seed[3] = { (guint32) (self->seed & 0xffffffff), (guint32) (self->seed >> 32), seq };
+
+  return g_rand_new_with_seed_array (seed, G_N_ELEMENTS (seed));
+}
+
+static SimOutcome
+pick_outcome (CbSimServer *self,
+              double       x)
+{
+  double total = 0;
+  double acc = 0;
+
+  for (guint i = 0; i < N_SIM_OUTCOMES; i++)
+    total += self->weights[i];
+
+  if (total <= 0)
+    return SIM_ANSWERED;
+
+  x *= total;
+  for (guint i = 0; i < N_SIM_OUTCOMES; i++)
+    {
+      acc += self->weights[i];
+      if (self->weights[i] > 0 && x < acc)
+        return (SimOutcome) i;
+    }
+
+  /* Rounding at the top end: the last outcome with any weight. */
+  for (guint i = N_SIM_OUTCOMES; i > 0; i--)
+    {
+      if (self->weights[i - 1] > 0)
+        return (SimOutcome) (i - 1);
+    }
+
+  return SIM_ANSWERED;
+}
+
+/* Draws everything about request @seq in a fixed order from its own generator. */
+static void
+draw_request (CbSimServer *self,
+              GRand       *rand,
+              SimFaults   *faults,
+              SimCall     *call)
+{
+  guint min_ms = self->min_duration_s * 1000;
+  guint max_ms = MAX (self->max_duration_s, self->min_duration_s) * 1000;
+  double outcome_x;
+  guint32 id[4];
+
+  faults->reject_429 = g_rand_double (rand) < self->rate_429;
+  faults->reject_500 = g_rand_double (rand) < self->rate_500;
+  faults->slow = g_rand_double (rand) < self->slow_rate;
+  faults->retry_after_s = (guint) g_rand_int_range (rand, 1, 6);
+
+  outcome_x = g_rand_double (rand);
+  call->outcome = pick_outcome (self, outcome_x);
+
+  switch (call->outcome)
+    {
+    case SIM_ANSWERED:
+      call->ring_ms = rand_ms (rand, 3000, 12000);
+      call->talk_ms = rand_ms (rand, min_ms, max_ms);
+      call->disconnection_reason = g_rand_boolean (rand) ? "user_hangup" : "agent_hangup";
+      break;
+    case SIM_VOICEMAIL:
+      call->ring_ms = rand_ms (rand, 15000, 25000);
+      call->talk_ms = rand_ms (rand, 10000, 25000);
+      call->disconnection_reason = "voicemail_reached";
+      break;
+    case SIM_NO_ANSWER:
+      call->ring_ms = rand_ms (rand, 25000, 35000);
+      call->disconnection_reason = "dial_no_answer";
+      break;
+    case SIM_BUSY:
+      call->ring_ms = rand_ms (rand, 2000, 5000);
+      call->disconnection_reason = "dial_busy";
+      break;
+    case SIM_FAILED:
+    case N_SIM_OUTCOMES:
+    default:
+      call->ring_ms = rand_ms (rand, 500, 2000);
+      call->disconnection_reason = "dial_failed";
+      break;
+    }
+
+  call->analysis_ms = rand_ms (rand, 1000, 4000);
+  call->successful = call->outcome == SIM_ANSWERED && g_rand_double (rand) < 0.8;
+  call->sentiment = call->outcome == SIM_ANSWERED
+                    ? (g_rand_boolean (rand) ? "Positive" : "Neutral")
+                    : (call->outcome == SIM_VOICEMAIL ? "Neutral" : "Unknown");
+
+  for (guint i = 0; i < N_EVENTS; i++)
+    {
+      call->drop[i] = g_rand_double (rand) < self->drop_webhook_rate;
+      call->duplicate[i] = g_rand_double (rand) < self->duplicate_webhook_rate;
+    }
+  call->out_of_order = g_rand_double (rand) < self->out_of_order_rate;
+
+  for (guint i = 0; i < G_N_ELEMENTS (id); i++)
+    id[i] = g_rand_int (rand);
+  call->call_id = g_strdup_printf ("call_%08x%08x%08x%08x", id[0], id[1], id[2], id[3]);
+}
+
+/* HTTP */
+
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              JsonNode          *node)
+{
+  char *text = json_to_string (node, FALSE);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    text, strlen (text));
+}
+
+/* Retell's error shape, as read by retell-sdk: {"status": "error", "message": …}. */
+static void
+respond_error (SoupServerMessage *msg,
+               guint              status,
+               const char        *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, "error");
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  respond_json (msg, status, root);
+}
+
+static gboolean
+is_authorized (CbSimServer       *self,
+               SoupServerMessage *msg)
+{
+  const char *value;
+
+  value = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                        "Authorization");
+  return value != NULL && cb_signature_equal (value, self->authorization);
+}
+
+static gboolean
+is_e164 (const char *s)
+{
+  gsize len;
+
+  if (s == NULL || s[0] != '+' || s[1] < '1' || s[1] > '9')
+    return FALSE;
+
+  len = strlen (s + 1);
+  if (len < 2 || len > 15)
+    return FALSE;
+
+  for (gsize i = 1; s[i] != '\0'; i++)
+    {
+      if (!g_ascii_isdigit (s[i]))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Checks a create-phone-call body; fills @call's fields or returns a message for 400. */
+static char *
+read_create_body (SoupServerMessage *msg,
+                  SimCall           *call)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *numbers[] = { "from_number", "to_number" };
+  gconstpointer data;
+  JsonObject *object;
+  JsonNode *root;
+  JsonNode *node;
+  gsize len;
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  data = g_bytes_get_data (body, &len);
+  if (len == 0 || !json_parser_load_from_data (parser, data, len, &error))
+    return g_strdup_printf ("The request body is not valid JSON: %s",
+                            error ? error->message : "empty body");
+
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return g_strdup ("The request body is not a JSON object");
+  object = json_node_get_object (root);
+
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    {
+      const char *value;
+
+      node = json_object_get_member (object, numbers[i]);
+      if (node == NULL)
+        return g_strdup_printf ("%s is required", numbers[i]);
+      if (json_node_get_value_type (node) != G_TYPE_STRING)
+        return g_strdup_printf ("%s must be a string", numbers[i]);
+
+      value = json_node_get_string (node);
+      if (!is_e164 (value))
+        return g_strdup_printf ("%s “%s” is not an E.164 phone number (like +14155550100)",
+                                numbers[i], value);
+    }
+
+  node = json_object_get_member (object, "override_agent_id");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node) &&
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return g_strdup ("override_agent_id must be a string");
+
+  node = json_object_get_member (object, "retell_llm_dynamic_variables");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return g_strdup ("retell_llm_dynamic_variables must be an object");
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &name, &value))
+        {
+          if (json_node_get_value_type (value) != G_TYPE_STRING)
+            return g_strdup_printf ("retell_llm_dynamic_variables.%s must be a string", name);
+        }
+      call->dynamic_vars = json_node_copy (node);
+    }
+
+  call->from_number = g_strdup (json_object_get_string_member (object, "from_number"));
+  call->to_number = g_strdup (json_object_get_string_member (object, "to_number"));
+  call->agent_id = g_strdup (json_object_get_string_member_with_default (object,
+                                                                         "override_agent_id",
+                                                                         NULL));
+  if (call->agent_id == NULL)
+    call->agent_id = g_strdup (CB_SIM_SERVER_DEFAULT_AGENT_ID);
+
+  node = json_object_get_member (object, "metadata");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    call->metadata = json_node_copy (node);
+
+  return NULL;
+}
+
+static JsonObject *
+new_request_record (guint              seq,
+                    SoupServerMessage *msg)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) body = NULL;
+  JsonObject *record = json_object_new ();
+  static const char *copied[] = { "from_number", "to_number", "override_agent_id",
+                                  "retell_llm_dynamic_variables", "metadata" };
+  gconstpointer data;
+  gsize len;
+
+  json_object_set_int_member (record, "seq", seq);
+  json_object_set_int_member (record, "received_at", now_ms ());
+  json_object_set_null_member (record, "call_id");
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  data = g_bytes_get_data (body, &len);
+  if (len > 0 && json_parser_load_from_data (parser, data, len, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      JsonObject *object = json_node_get_object (json_parser_get_root (parser));
+
+      for (guint i = 0; i < G_N_ELEMENTS (copied); i++)
+        {
+          JsonNode *node = json_object_get_member (object, copied[i]);
+
+          if (node != NULL)
+            json_object_set_member (record, copied[i], json_node_copy (node));
+        }
+    }
+
+  return record;
+}
+
+static void
+slow_finished_cb (SoupServerMessage *msg,
+                  CbSimServer       *self)
+{
+  gpointer id;
+
+  if (g_hash_table_steal_extended (self->slow, msg, NULL, &id))
+    {
+      g_source_remove (GPOINTER_TO_UINT (id));
+      g_object_unref (msg);
+    }
+}
+
+typedef struct
+{
+  CbSimServer       *self;
+  SoupServerMessage *msg;
+} SlowAnswer;
+
+static gboolean
+slow_answer_cb (gpointer user_data)
+{
+  SlowAnswer *answer = user_data;
+  SoupServerMessage *msg = answer->msg;
+
+  g_signal_handlers_disconnect_by_func (msg, slow_finished_cb, answer->self);
+  if (g_hash_table_steal (answer->self->slow, msg))
+    {
+      soup_server_message_unpause (msg);
+      g_object_unref (msg);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Holds the (already set) response back for "slow-delay" milliseconds. */
+static void
+delay_response (CbSimServer       *self,
+                SoupServerMessage *msg)
+{
+  SlowAnswer *answer = g_new0 (SlowAnswer, 1);
+  guint id;
+
+  answer->self = self;
+  answer->msg = msg;
+  soup_server_message_pause (msg);
+  id = g_timeout_add_full (G_PRIORITY_DEFAULT, self->slow_delay_ms, slow_answer_cb, answer, g_free);
+  g_hash_table_insert (self->slow, g_object_ref (msg), GUINT_TO_POINTER (id));
+  g_signal_connect (msg, "finished", G_CALLBACK (slow_finished_cb), self);
+}
+
+static void
+handle_create (CbSimServer       *self,
+               SoupServerMessage *msg)
+{
+  g_autoptr(GRand) rand = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *problem = NULL;
+  JsonObject *record;
+  SimCall *call;
+  SimFaults faults;
+  guint seq;
+
+  seq = self->next_seq++;
+  record = new_request_record (seq, msg);
+  g_ptr_array_add (self->requests, record);
+
+  if (!is_authorized (self, msg))
+    {
+      json_object_set_int_member (record, "http_status", SOUP_STATUS_UNAUTHORIZED);
+      respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "API key is missing or invalid.");
+      return;
+    }
+
+  call = g_new0 (SimCall, 1);
+  call->ref_count = 1;
+  call->seq = seq;
+  call->status = CB_CALL_STATUS_REGISTERED;
+
+  rand = new_request_rand (self, seq);
+  draw_request (self, rand, &faults, call);
+
+  if (faults.reject_429)
+    {
+      g_autofree char *after = g_strdup_printf ("%u", faults.retry_after_s);
+
+      json_object_set_int_member (record, "http_status", 429);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", after);
+      respond_error (msg, 429, "Account rate limited, please throttle your requests.");
+    }
+  else if (faults.reject_500)
+    {
+      json_object_set_int_member (record, "http_status", SOUP_STATUS_INTERNAL_SERVER_ERROR);
+      respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                     "An unexpected server error occurred.");
+    }
+  else if ((problem = read_create_body (msg, call)) != NULL)
+    {
+      json_object_set_int_member (record, "http_status", SOUP_STATUS_BAD_REQUEST);
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, problem);
+    }
+  else
+    {
+      json_object_set_int_member (record, "http_status", SOUP_STATUS_CREATED);
+      json_object_set_string_member (record, "call_id", call->call_id);
+
+      call->server = self;
+      g_hash_table_insert (self->calls, call->call_id, sim_call_ref (call));
+      sim_call_schedule (call, call->ring_ms, ring_cb);
+
+      node = sim_call_to_json (call);
+      respond_json (msg, SOUP_STATUS_CREATED, node);
+    }
+
+  sim_call_unref (call);
+
+  if (faults.slow)
+    delay_response (self, msg);
+}
+
+static void
+handle_get_call (CbSimServer       *self,
+                 SoupServerMessage *msg,
+                 const char        *call_id)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *message = NULL;
+  SimCall *call;
+
+  if (!is_authorized (self, msg))
+    {
+      respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "API key is missing or invalid.");
+      return;
+    }
+
+  if ((call = g_hash_table_lookup (self->calls, call_id)) == NULL)
+    {
+      message = g_strdup_printf ("Call %s not found", call_id);
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, message);
+      return;
+    }
+
+  node = sim_call_to_json (call);
+  respond_json (msg, SOUP_STATUS_OK, node);
+}
+
+static gboolean
+record_matches (JsonObject *record,
+                GHashTable *query)
+{
+  GHashTableIter iter;
+  const char *key;
+  const char *value;
+  JsonNode *metadata;
+
+  if (query == NULL)
+    return TRUE;
+
+  metadata = json_object_get_member (record, "metadata");
+
+  g_hash_table_iter_init (&iter, query);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &value))
+    {
+      g_autofree char *text = NULL;
+      JsonNode *member;
+
+      if (!g_str_has_prefix (key, "metadata."))
+        continue;
+
+      if (metadata == NULL || !JSON_NODE_HOLDS_OBJECT (metadata))
+        return FALSE;
+
+      member = json_object_get_member (json_node_get_object (metadata),
+                                       key + strlen ("metadata."));
+      if (member == NULL || !JSON_NODE_HOLDS_VALUE (member))
+        return FALSE;
+
+      if (json_node_get_value_type (member) == G_TYPE_STRING)
+        text = g_strdup (json_node_get_string (member));
+      else
+        text = json_to_string (member, FALSE);
+
+      if (g_strcmp0 (text, value) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+handle_list_calls (CbSimServer       *self,
+                   SoupServerMessage *msg,
+                   GHashTable        *query)
+{
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *object = json_object_new ();
+  JsonArray *calls = json_array_new ();
+
+  for (guint i = 0; i < self->requests->len; i++)
+    {
+      JsonObject *record = g_ptr_array_index (self->requests, i);
+
+      if (record_matches (record, query))
+        json_array_add_object_element (calls, json_object_ref (record));
+    }
+
+  json_object_set_array_member (object, "calls", calls);
+  json_node_take_object (root, object);
+  respond_json (msg, SOUP_STATUS_OK, root);
+}
+
+static void
+handle_request (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  CbSimServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  const char *allow = NULL;
+
+  if (g_str_equal (path, "/v2/create-phone-call"))
+    {
+      if (g_str_equal (method, SOUP_METHOD_POST))
+        {
+          handle_create (self, msg);
+          return;
+        }
+      allow = "POST";
+    }
+  else if (g_str_has_prefix (path, "/v2/get-call/") && path[strlen ("/v2/get-call/")] != '\0')
+    {
+      if (g_str_equal (method, SOUP_METHOD_GET))
+        {
+          handle_get_call (self, msg, path + strlen ("/v2/get-call/"));
+          return;
+        }
+      allow = "GET";
+    }
+  else if (g_str_equal (path, "/sim/calls"))
+    {
+      if (g_str_equal (method, SOUP_METHOD_GET))
+        {
+          handle_list_calls (self, msg, query);
+          return;
+        }
+      allow = "GET";
+    }
+  else if (g_str_equal (path, "/healthz"))
+    {
+      if (g_str_equal (method, SOUP_METHOD_GET))
+        {
+          static const char ok[] = "{\"status\":\"ok\"}";
+
+          soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+          soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                            ok, strlen (ok));
+          return;
+        }
+      allow = "GET";
+    }
+
+  if (allow != NULL)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Allow", allow);
+      respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed");
+      return;
+    }
+
+  respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
+}
+
+/* Listening */
+
+gboolean
+cb_sim_server_listen (CbSimServer  *self,
+                      const char   *host,
+                      guint16       port,
+                      GError      **error)
+{
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GSocketAddress) bind_address = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *shown = NULL;
+  guint16 bound_port;
+
+  g_return_val_if_fail (CB_IS_SIM_SERVER (self), FALSE);
+  g_return_val_if_fail (host != NULL, FALSE);
+  g_return_val_if_fail (self->url == NULL, FALSE);
+
+  if (g_str_equal (host, "localhost"))
+    address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  else
+    address = g_inet_address_new_from_string (host);
+
+  if (address == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not an IP address to listen on"), host);
+      return FALSE;
+    }
+
+  socket = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, &local_error);
+  if (socket == NULL)
+    goto failed;
+
+  bind_address = g_inet_socket_address_new (address, port);
+  if (!g_socket_bind (socket, bind_address, TRUE, &local_error))
+    goto failed;
+
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_listen (socket, &local_error))
+    goto failed;
+
+  if (!soup_server_listen_socket (self->server, socket, 0, &local_error))
+    goto failed;
+
+  local = g_socket_get_local_address (socket, &local_error);
+  if (local == NULL)
+    goto failed;
+
+  bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  shown = g_inet_address_to_string (address);
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    self->url = g_strdup_printf ("http://[%s]:%u", shown, bound_port);
+  else
+    self->url = g_strdup_printf ("http://%s:%u", shown, bound_port);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_URL]);
+  return TRUE;
+
+failed:
+  g_set_error (error, G_IO_ERROR, local_error->code,
+               _("Cannot listen on %s port %u: %s"), host, port, local_error->message);
+  return FALSE;
+}
+
+const char *
+cb_sim_server_get_url (CbSimServer *self)
+{
+  g_return_val_if_fail (CB_IS_SIM_SERVER (self), NULL);
+
+  return self->url;
+}
+
+guint
+cb_sim_server_get_n_pending_webhooks (CbSimServer *self)
+{
+  g_return_val_if_fail (CB_IS_SIM_SERVER (self), 0);
+
+  return self->n_pending_webhooks;
+}
+
+/* GObject */
+
+static void
+set_answer_rate (CbSimServer *self,
+                 double       rate)
+{
+  double others = 0;
+
+  for (guint i = 1; i < N_SIM_OUTCOMES; i++)
+    others += default_weights[i];
+
+  self->weights[SIM_ANSWERED] = rate;
+  for (guint i = 1; i < N_SIM_OUTCOMES; i++)
+    self->weights[i] = (1.0 - rate) * default_weights[i] / others;
+}
+
+static void
+cb_sim_server_constructed (GObject *object)
+{
+  CbSimServer *self = CB_SIM_SERVER (object);
+
+  G_OBJECT_CLASS (cb_sim_server_parent_class)->constructed (object);
+
+  self->webhook_session = soup_session_new_with_options ("max-conns", MAX_CONNECTIONS,
+                                                         "max-conns-per-host", MAX_CONNECTIONS,
+                                                         "timeout", self->webhook_timeout_s,
+                                                         "user-agent", "Retell-Simulator/"
+                                                                       PACKAGE_VERSION " ",
+                                                         NULL);
+}
+
+static void
+cb_sim_server_dispose (GObject *object)
+{
+  CbSimServer *self = CB_SIM_SERVER (object);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_cancellable_cancel (self->cancellable);
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    sim_call_detach (value);
+  g_hash_table_remove_all (self->calls);
+
+  /* Let held-back answers go before the connections close. */
+  g_hash_table_iter_init (&iter, self->slow);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_signal_handlers_disconnect_by_func (key, slow_finished_cb, self);
+      g_source_remove (GPOINTER_TO_UINT (value));
+      soup_server_message_unpause (key);
+      g_object_unref (key);
+      g_hash_table_iter_steal (&iter);
+    }
+
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+
+  if (self->webhook_session != NULL)
+    soup_session_abort (self->webhook_session);
+  g_clear_object (&self->webhook_session);
+
+  G_OBJECT_CLASS (cb_sim_server_parent_class)->dispose (object);
+}
+
+static void
+cb_sim_server_finalize (GObject *object)
+{
+  CbSimServer *self = CB_SIM_SERVER (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->calls, g_hash_table_unref);
+  g_clear_pointer (&self->slow, g_hash_table_unref);
+  g_clear_pointer (&self->requests, g_ptr_array_unref);
+  g_clear_pointer (&self->api_key, g_free);
+  g_clear_pointer (&self->authorization, g_free);
+  g_clear_pointer (&self->webhook_url, g_free);
+  g_clear_pointer (&self->url, g_free);
+
+  G_OBJECT_CLASS (cb_sim_server_parent_class)->finalize (object);
+}
+
+static void
+cb_sim_server_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  CbSimServer *self = CB_SIM_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_API_KEY:
+      g_value_set_string (value, self->api_key);
+      break;
+    case PROP_WEBHOOK_URL:
+      g_value_set_string (value, self->webhook_url);
+      break;
+    case PROP_URL:
+      g_value_set_string (value, self->url);
+      break;
+    case PROP_SPEED:
+      g_value_set_double (value, self->speed);
+      break;
+    case PROP_SEED:
+      g_value_set_uint64 (value, self->seed);
+      break;
+    case PROP_ANSWER_RATE:
+    case PROP_NO_ANSWER_RATE:
+    case PROP_BUSY_RATE:
+    case PROP_FAILED_RATE:
+    case PROP_VOICEMAIL_RATE:
+      g_value_set_double (value, self->weights[prop_id - PROP_ANSWER_RATE]);
+      break;
+    case PROP_MIN_DURATION:
+      g_value_set_uint (value, self->min_duration_s);
+      break;
+    case PROP_MAX_DURATION:
+      g_value_set_uint (value, self->max_duration_s);
+      break;
+    case PROP_RATE_429:
+      g_value_set_double (value, self->rate_429);
+      break;
+    case PROP_RATE_500:
+      g_value_set_double (value, self->rate_500);
+      break;
+    case PROP_SLOW_RATE:
+      g_value_set_double (value, self->slow_rate);
+      break;
+    case PROP_SLOW_DELAY:
+      g_value_set_uint (value, self->slow_delay_ms);
+      break;
+    case PROP_DROP_WEBHOOK_RATE:
+      g_value_set_double (value, self->drop_webhook_rate);
+      break;
+    case PROP_DUPLICATE_WEBHOOK_RATE:
+      g_value_set_double (value, self->duplicate_webhook_rate);
+      break;
+    case PROP_OUT_OF_ORDER_RATE:
+      g_value_set_double (value, self->out_of_order_rate);
+      break;
+    case PROP_WEBHOOK_TIMEOUT:
+      g_value_set_uint (value, self->webhook_timeout_s);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+set_double (CbSimServer *self,
+            double      *field,
+            double       value,
+            guint        prop_id)
+{
+  if (*field != value)
+    {
+      *field = value;
+      g_object_notify_by_pspec (G_OBJECT (self), properties [prop_id]);
+    }
+}
+
+static void
+set_uint (CbSimServer *self,
+          guint       *field,
+          guint        value,
+          guint        prop_id)
+{
+  if (*field != value)
+    {
+      *field = value;
+      g_object_notify_by_pspec (G_OBJECT (self), properties [prop_id]);
+    }
+}
+
+static void
+cb_sim_server_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  CbSimServer *self = CB_SIM_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_API_KEY:
+      g_free (self->api_key);
+      g_free (self->authorization);
+      self->api_key = g_strdup (g_value_get_string (value) ? g_value_get_string (value) : "");
+      self->authorization = g_strconcat ("Bearer ", self->api_key, NULL);
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    case PROP_WEBHOOK_URL:
+      if (g_strcmp0 (self->webhook_url, g_value_get_string (value)) != 0)
+        {
+          g_free (self->webhook_url);
+          self->webhook_url = g_value_dup_string (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_SPEED:
+      set_double (self, &self->speed, g_value_get_double (value), prop_id);
+      break;
+    case PROP_SEED:
+      if (self->seed != g_value_get_uint64 (value))
+        {
+          self->seed = g_value_get_uint64 (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_ANSWER_RATE:
+      set_answer_rate (self, g_value_get_double (value));
+      for (guint i = PROP_ANSWER_RATE; i <= PROP_VOICEMAIL_RATE; i++)
+        g_object_notify_by_pspec (object, properties [i]);
+      break;
+    case PROP_NO_ANSWER_RATE:
+    case PROP_BUSY_RATE:
+    case PROP_FAILED_RATE:
+    case PROP_VOICEMAIL_RATE:
+      set_double (self, &self->weights[prop_id - PROP_ANSWER_RATE], g_value_get_double (value),
+                  prop_id);
+      break;
+    case PROP_MIN_DURATION:
+      set_uint (self, &self->min_duration_s, g_value_get_uint (value), prop_id);
+      break;
+    case PROP_MAX_DURATION:
+      set_uint (self, &self->max_duration_s, g_value_get_uint (value), prop_id);
+      break;
+    case PROP_RATE_429:
+      set_double (self, &self->rate_429, g_value_get_double (value), prop_id);
+      break;
+    case PROP_RATE_500:
+      set_double (self, &self->rate_500, g_value_get_double (value), prop_id);
+      break;
+    case PROP_SLOW_RATE:
+      set_double (self, &self->slow_rate, g_value_get_double (value), prop_id);
+      break;
+    case PROP_SLOW_DELAY:
+      set_uint (self, &self->slow_delay_ms, g_value_get_uint (value), prop_id);
+      break;
+    case PROP_DROP_WEBHOOK_RATE:
+      set_double (self, &self->drop_webhook_rate, g_value_get_double (value), prop_id);
+      break;
+    case PROP_DUPLICATE_WEBHOOK_RATE:
+      set_double (self, &self->duplicate_webhook_rate, g_value_get_double (value), prop_id);
+      break;
+    case PROP_OUT_OF_ORDER_RATE:
+      set_double (self, &self->out_of_order_rate, g_value_get_double (value), prop_id);
+      break;
+    case PROP_WEBHOOK_TIMEOUT:
+      self->webhook_timeout_s = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static GParamSpec *
+rate_param (const char *name,
+            double      default_value)
+{
+  return g_param_spec_double (name, NULL, NULL, 0.0, 1.0, default_value,
+                              (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                               G_PARAM_STATIC_STRINGS));
+}
+
+static void
+cb_sim_server_class_init (CbSimServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->constructed = cb_sim_server_constructed;
+  object_class->dispose = cb_sim_server_dispose;
+  object_class->finalize = cb_sim_server_finalize;
+  object_class->get_property = cb_sim_server_get_property;
+  object_class->set_property = cb_sim_server_set_property;
+
+  properties [PROP_API_KEY] =
+    g_param_spec_string ("api-key", NULL, NULL, "", rw);
+  properties [PROP_WEBHOOK_URL] =
+    g_param_spec_string ("webhook-url", NULL, NULL, NULL, rw);
+  properties [PROP_URL] =
+    g_param_spec_string ("url", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties [PROP_SPEED] =
+    g_param_spec_double ("speed", NULL, NULL, 0.001, 1e6, 1.0, rw);
+  properties [PROP_SEED] =
+    g_param_spec_uint64 ("seed", NULL, NULL, 0, G_MAXUINT64, 0, rw);
+  properties [PROP_ANSWER_RATE] = rate_param ("answer-rate", default_weights[SIM_ANSWERED]);
+  properties [PROP_NO_ANSWER_RATE] = rate_param ("no-answer-rate", default_weights[SIM_NO_ANSWER]);
+  properties [PROP_BUSY_RATE] = rate_param ("busy-rate", default_weights[SIM_BUSY]);
+  properties [PROP_FAILED_RATE] = rate_param ("failed-rate", default_weights[SIM_FAILED]);
+  properties [PROP_VOICEMAIL_RATE] = rate_param ("voicemail-rate", default_weights[SIM_VOICEMAIL]);
+  properties [PROP_MIN_DURATION] =
+    g_param_spec_uint ("min-duration", NULL, NULL, 0, 24 * 3600, 20, rw);
+  properties [PROP_MAX_DURATION] =
+    g_param_spec_uint ("max-duration", NULL, NULL, 0, 24 * 3600, 180, rw);
+  properties [PROP_RATE_429] = rate_param ("rate-429", 0.0);
+  properties [PROP_RATE_500] = rate_param ("rate-500", 0.0);
+  properties [PROP_SLOW_RATE] = rate_param ("slow-rate", 0.0);
+  properties [PROP_SLOW_DELAY] =
+    g_param_spec_uint ("slow-delay", NULL, NULL, 0, 600 * 1000, 3000, rw);
+  properties [PROP_DROP_WEBHOOK_RATE] = rate_param ("drop-webhook-rate", 0.0);
+  properties [PROP_DUPLICATE_WEBHOOK_RATE] = rate_param ("duplicate-webhook-rate", 0.0);
+  properties [PROP_OUT_OF_ORDER_RATE] = rate_param ("out-of-order-rate", 0.0);
+  properties [PROP_WEBHOOK_TIMEOUT] =
+    g_param_spec_uint ("webhook-timeout", NULL, NULL, 1, 3600, 10,
+                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cb_sim_server_init (CbSimServer *self)
+{
+  self->server = soup_server_new ("server-header", "callboard-sim ", NULL);
+  soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
+
+  self->cancellable = g_cancellable_new ();
+  self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                       (GDestroyNotify) sim_call_unref);
+  self->slow = g_hash_table_new (NULL, NULL);
+  self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  self->api_key = g_strdup ("");
+  self->authorization = g_strdup ("Bearer ");
+  self->speed = 1.0;
+  self->seed = ((guint64) g_random_int () << 32) | g_random_int ();
+  memcpy (self->weights, default_weights, sizeof self->weights);
+  self->min_duration_s = 20;
+  self->max_duration_s = 180;
+  self->slow_delay_ms = 3000;
+  self->webhook_timeout_s = 10;
+}
+
+CbSimServer *
+cb_sim_server_new (const char *api_key)
+{
+  g_return_val_if_fail (api_key != NULL, NULL);
+
+  return g_object_new (CB_TYPE_SIM_SERVER, "api-key", api_key, NULL);
+}
