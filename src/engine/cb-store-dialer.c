@@ -1,0 +1,1230 @@
+/* cb-store-dialer.c
+ *
+ * Copyright 2026 The Callboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "callboard-dialer"
+
+#include "config.h"
+
+#include "cb-store-dialer.h"
+
+#include <glib/gi18n-lib.h>
+
+/*
+ * Every change that moves a recipient between statuses also moves the batch's counters,
+ * in the same transaction, so the counters always add up to the rows.
+ *
+ * Retries: a recipient's `attempts` counts the attempts of the current round; an attempt
+ * that ends with a retryable outcome sends the recipient back to `pending` while
+ * attempts ≤ max_retries (the recipient's own, else the batch's).
+ */
+
+#define CLAIM_SCAN_LIMIT 256
+
+void
+cb_dial_batch_info_free (CbDialBatchInfo *info)
+{
+  if (info == NULL)
+    return;
+
+  g_free (info->batch_id);
+  g_free (info->agent_id);
+  g_free (info->provider_agent_id);
+  g_free (info->account_id);
+  g_free (info->from_number);
+  g_free (info->timezone);
+  g_free (info->call_window);
+  g_free (info);
+}
+
+void
+cb_dial_claim_free (CbDialClaim *claim)
+{
+  if (claim == NULL)
+    return;
+
+  g_free (claim->batch_id);
+  g_free (claim->recipient_id);
+  g_free (claim->attempt_id);
+  g_free (claim->phone);
+  g_free (claim->dynamic_vars);
+  g_free (claim);
+}
+
+void
+cb_dial_applied_clear (CbDialApplied *applied)
+{
+  if (applied == NULL)
+    return;
+
+  g_clear_pointer (&applied->batch_id, g_free);
+  g_clear_pointer (&applied->recipient_id, g_free);
+  g_clear_pointer (&applied->attempt_id, g_free);
+  applied->duplicate = FALSE;
+  applied->finalized = FALSE;
+  applied->batch_completed = FALSE;
+}
+
+void
+cb_dial_open_attempt_free (CbDialOpenAttempt *attempt)
+{
+  if (attempt == NULL)
+    return;
+
+  g_free (attempt->attempt_id);
+  g_free (attempt->recipient_id);
+  g_free (attempt->batch_id);
+  g_free (attempt->provider_call_id);
+  g_free (attempt->account_id);
+  g_free (attempt);
+}
+
+static const char *
+rstatus (CbRecipientStatus status)
+{
+  return cb_recipient_status_to_string (status);
+}
+
+/* Moves @n recipients of @batch_id from @from to @to in the counters (either may be -1
+ * for none), and adds @picked_up and @sent. */
+static gboolean
+bump_counters (CbStore      *store,
+               const char   *batch_id,
+               int           from,
+               int           to,
+               int           n,
+               int           picked_up,
+               int           sent,
+               gint64        now_ms,
+               GError      **error)
+{
+  int delta[CB_RECIPIENT_STATUS_CANCELLED + 1] = { 0 };
+
+  if (from >= 0)
+    delta[from] -= n;
+  if (to >= 0)
+    delta[to] += n;
+
+  return cb_store_exec (store, error,
+                        "UPDATE batches SET pending = pending + ##p::gint,"
+                        " dialing = dialing + ##d::gint, completed = completed + ##c::gint,"
+                        " failed = failed + ##f::gint, cancelled = cancelled + ##x::gint,"
+                        " picked_up = picked_up + ##u::gint, sent = sent + ##s::gint,"
+                        " updated_at = ##now::gint64 WHERE id = ##id::string",
+                        "p", delta[CB_RECIPIENT_STATUS_PENDING],
+                        "d", delta[CB_RECIPIENT_STATUS_DIALING],
+                        "c", delta[CB_RECIPIENT_STATUS_COMPLETED],
+                        "f", delta[CB_RECIPIENT_STATUS_FAILED],
+                        "x", delta[CB_RECIPIENT_STATUS_CANCELLED],
+                        "u", picked_up,
+                        "s", sent,
+                        "now", now_ms,
+                        "id", batch_id,
+                        NULL) >= 0;
+}
+
+static gboolean
+complete_if_done_locked (CbStore     *store,
+                         const char  *batch_id,
+                         gint64       now_ms,
+                         gboolean    *completed,
+                         GError     **error)
+{
+  int n;
+
+  n = cb_store_exec (store, error,
+                     "UPDATE batches SET status = 'completed', finished_at = ##now::gint64,"
+                     " updated_at = ##now::gint64"
+                     " WHERE id = ##id::string AND status = 'running'"
+                     " AND pending = 0 AND dialing = 0",
+                     "now", now_ms,
+                     "id", batch_id,
+                     NULL);
+  if (n < 0)
+    return FALSE;
+
+  if (completed != NULL)
+    *completed = n > 0;
+
+  return TRUE;
+}
+
+gboolean
+cb_store_dialer_complete_if_done (CbStore     *store,
+                                  const char  *batch_id,
+                                  gint64       now_ms,
+                                  gboolean    *completed,
+                                  GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (batch_id != NULL, FALSE);
+
+  return complete_if_done_locked (store, batch_id, now_ms, completed, error);
+}
+
+CbDialBatchInfo *
+cb_store_dialer_get_batch_info (CbStore     *store,
+                                const char  *batch_id,
+                                GError     **error)
+{
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autoptr(CbDialBatchInfo) info = NULL;
+  const char *status;
+
+  g_return_val_if_fail (CB_IS_STORE (store), NULL);
+  g_return_val_if_fail (batch_id != NULL, NULL);
+
+  model = cb_store_select (store, error,
+                           "SELECT b.status, b.agent_id, g.provider_agent_id,"
+                           " g.provider_account_id, COALESCE (p.number, q.number),"
+                           " b.timezone, b.call_window, b.concurrency, b.max_retries,"
+                           " b.retry_delay_s, b.scheduled_at"
+                           " FROM batches b"
+                           " LEFT JOIN agents g ON g.id = b.agent_id"
+                           " LEFT JOIN phone_numbers p ON p.id = b.phone_number_id"
+                           " LEFT JOIN phone_numbers q ON q.id = g.default_phone_number_id"
+                           " WHERE b.id = ##id::string",
+                           "id", batch_id,
+                           NULL);
+  if (model == NULL)
+    return NULL;
+
+  if (gda_data_model_get_n_rows (model) < 1)
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND,
+                   _("There is no batch “%s”"), batch_id);
+      return NULL;
+    }
+
+  info = g_new0 (CbDialBatchInfo, 1);
+  info->batch_id = g_strdup (batch_id);
+  status = cb_store_model_get_string (model, 0, 0);
+  if (!cb_batch_status_from_string (status, &info->status))
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_QUERY,
+                   _("Batch “%s” has an unknown status “%s”"), batch_id, status);
+      return NULL;
+    }
+  info->agent_id = g_strdup (cb_store_model_get_string (model, 1, 0));
+  info->provider_agent_id = g_strdup (cb_store_model_get_string (model, 2, 0));
+  info->account_id = g_strdup (cb_store_model_get_string (model, 3, 0));
+  info->from_number = g_strdup (cb_store_model_get_string (model, 4, 0));
+  info->timezone = g_strdup (cb_store_model_get_string (model, 5, 0));
+  info->call_window = g_strdup (cb_store_model_get_string (model, 6, 0));
+  info->concurrency = (guint) MAX (1, cb_store_model_get_int64 (model, 7, 0, 1));
+  info->max_retries = (guint) MAX (0, cb_store_model_get_int64 (model, 8, 0, 0));
+  info->retry_delay_s = (guint) MAX (0, cb_store_model_get_int64 (model, 9, 0, 0));
+  info->scheduled_at_ms = cb_store_model_get_int64 (model, 10, 0, 0);
+
+  return g_steal_pointer (&info);
+}
+
+GStrv
+cb_store_dialer_list_batches (CbStore        *store,
+                              CbBatchStatus   status,
+                              gint64          due_before_ms,
+                              GError        **error)
+{
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  int n_rows;
+
+  g_return_val_if_fail (CB_IS_STORE (store), NULL);
+
+  if (due_before_ms > 0)
+    model = cb_store_select (store, error,
+                             "SELECT id FROM batches WHERE status = ##status::string"
+                             " AND scheduled_at <= ##due::gint64"
+                             " ORDER BY scheduled_at, created_at, id",
+                             "status", cb_batch_status_to_string (status),
+                             "due", due_before_ms,
+                             NULL);
+  else
+    model = cb_store_select (store, error,
+                             "SELECT id FROM batches WHERE status = ##status::string"
+                             " ORDER BY created_at, id",
+                             "status", cb_batch_status_to_string (status),
+                             NULL);
+  if (model == NULL)
+    return NULL;
+
+  n_rows = gda_data_model_get_n_rows (model);
+  for (int i = 0; i < n_rows; i++)
+    g_strv_builder_add (builder, cb_store_model_get_string (model, 0, i));
+
+  return g_strv_builder_end (builder);
+}
+
+gint64
+cb_store_dialer_next_scheduled (CbStore  *store,
+                                GError  **error)
+{
+  g_autoptr(GdaDataModel) model = NULL;
+
+  g_return_val_if_fail (CB_IS_STORE (store), -1);
+
+  model = cb_store_select (store, error,
+                           "SELECT MIN (scheduled_at) FROM batches"
+                           " WHERE status = 'scheduled'",
+                           NULL);
+  if (model == NULL)
+    return -1;
+
+  return cb_store_model_get_int64 (model, 0, 0, 0);
+}
+
+gint64
+cb_store_dialer_next_due (CbStore     *store,
+                          const char  *batch_id,
+                          gint64       now_ms,
+                          GError     **error)
+{
+  g_autoptr(GdaDataModel) model = NULL;
+  gint64 count;
+  gint64 next;
+
+  g_return_val_if_fail (CB_IS_STORE (store), -1);
+
+  model = cb_store_select (store, error,
+                           "SELECT COUNT (*), MIN (COALESCE (next_attempt_at, 0)) FROM recipients"
+                           " WHERE batch_id = ##id::string AND status = 'pending'",
+                           "id", batch_id,
+                           NULL);
+  if (model == NULL)
+    return -1;
+
+  count = cb_store_model_get_int64 (model, 0, 0, 0);
+  if (count == 0)
+    return 0;
+
+  next = cb_store_model_get_int64 (model, 1, 0, 0);
+
+  return MAX (next, now_ms);
+}
+
+static gboolean
+claim_one_locked (CbStore      *store,
+                  const char   *batch_id,
+                  const char   *recipient_id,
+                  gint64        now_ms,
+                  char        **attempt_id_out,
+                  guint        *number_out,
+                  GError      **error)
+{
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autofree char *attempt_id = NULL;
+  gint64 number;
+  int n;
+
+  model = cb_store_select (store, error,
+                           "SELECT COALESCE (MAX (number), 0) + 1 FROM attempts"
+                           " WHERE recipient_id = ##id::string",
+                           "id", recipient_id,
+                           NULL);
+  if (model == NULL)
+    return FALSE;
+  number = cb_store_model_get_int64 (model, 0, 0, 1);
+
+  attempt_id = cb_store_new_id ("att");
+
+  n = cb_store_exec (store, error,
+                     "UPDATE recipients SET status = 'dialing', attempts = attempts + 1,"
+                     " next_attempt_at = NULL, error = NULL, updated_at = ##now::gint64"
+                     " WHERE id = ##id::string AND status = 'pending'",
+                     "now", now_ms,
+                     "id", recipient_id,
+                     NULL);
+  if (n < 0)
+    return FALSE;
+  if (n == 0)
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_CONFLICT,
+                   _("Recipient “%s” is no longer pending"), recipient_id);
+      return FALSE;
+    }
+
+  if (cb_store_exec (store, error,
+                     "INSERT INTO attempts (id, recipient_id, batch_id, number, started_at)"
+                     " VALUES (##id::string, ##rcp::string, ##batch::string, ##n::gint,"
+                     " ##now::gint64)",
+                     "id", attempt_id,
+                     "rcp", recipient_id,
+                     "batch", batch_id,
+                     "n", (int) number,
+                     "now", now_ms,
+                     NULL) < 0)
+    return FALSE;
+
+  *attempt_id_out = g_steal_pointer (&attempt_id);
+  *number_out = (guint) number;
+
+  return TRUE;
+}
+
+GPtrArray *
+cb_store_dialer_claim (CbStore           *store,
+                       const char        *batch_id,
+                       guint              max,
+                       gint64             now_ms,
+                       CbDialWindowFunc   window_func,
+                       gpointer           window_data,
+                       guint             *n_suppressed,
+                       gint64            *next_due_ms,
+                       GError           **error)
+{
+  g_autoptr(GPtrArray) claims = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_dial_claim_free);
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autoptr(GdaDataModel) next_model = NULL;
+  guint suppressed = 0;
+  int n_rows;
+
+  g_return_val_if_fail (CB_IS_STORE (store), NULL);
+  g_return_val_if_fail (batch_id != NULL, NULL);
+
+  if (n_suppressed != NULL)
+    *n_suppressed = 0;
+  if (next_due_ms != NULL)
+    *next_due_ms = 0;
+
+  if (!cb_store_begin (store, error))
+    return NULL;
+
+  model = cb_store_select (store, error,
+                           "SELECT r.id, r.phone, r.dynamic_vars, s.number"
+                           " FROM recipients r LEFT JOIN suppressions s ON s.number = r.phone"
+                           " WHERE r.batch_id = ##id::string AND r.status = 'pending'"
+                           " AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ##now::gint64)"
+                           " ORDER BY r.row_number LIMIT 256",
+                           "id", batch_id,
+                           "now", now_ms,
+                           NULL);
+  if (model == NULL)
+    goto failed;
+
+  n_rows = gda_data_model_get_n_rows (model);
+  for (int i = 0; i < n_rows && claims->len < max; i++)
+    {
+      const char *recipient_id = cb_store_model_get_string (model, 0, i);
+      const char *phone = cb_store_model_get_string (model, 1, i);
+      CbDialClaim *claim;
+      gint64 opens_at;
+
+      if (cb_store_model_get_string (model, 3, i) != NULL)
+        {
+          if (cb_store_exec (store, error,
+                             "UPDATE recipients SET status = 'failed', outcome = 'suppressed',"
+                             " error = ##error::string, next_attempt_at = NULL,"
+                             " updated_at = ##now::gint64"
+                             " WHERE id = ##id::string AND status = 'pending'",
+                             "error", _("The number is on the do-not-call list"),
+                             "now", now_ms,
+                             "id", recipient_id,
+                             NULL) < 0)
+            goto failed;
+          suppressed++;
+          continue;
+        }
+
+      opens_at = window_func != NULL ? window_func (phone, window_data) : 0;
+      if (opens_at != 0)
+        {
+          /* Closed: wait for the window (a year ahead when it never opens, so the row
+           * stays visible as waiting rather than being dialled). */
+          if (opens_at < 0)
+            opens_at = now_ms + (gint64) 366 * 24 * 3600 * 1000;
+          if (cb_store_exec (store, error,
+                             "UPDATE recipients SET next_attempt_at = ##at::gint64,"
+                             " updated_at = ##now::gint64 WHERE id = ##id::string",
+                             "at", opens_at,
+                             "now", now_ms,
+                             "id", recipient_id,
+                             NULL) < 0)
+            goto failed;
+          continue;
+        }
+
+      claim = g_new0 (CbDialClaim, 1);
+      claim->batch_id = g_strdup (batch_id);
+      claim->recipient_id = g_strdup (recipient_id);
+      claim->phone = g_strdup (phone);
+      claim->dynamic_vars = g_strdup (cb_store_model_get_string (model, 2, i));
+      g_ptr_array_add (claims, claim);
+
+      if (!claim_one_locked (store, batch_id, recipient_id, now_ms,
+                             &claim->attempt_id, &claim->attempt_number, error))
+        goto failed;
+    }
+
+  if (claims->len > 0
+      && !bump_counters (store, batch_id, CB_RECIPIENT_STATUS_PENDING,
+                         CB_RECIPIENT_STATUS_DIALING, claims->len, 0, 0, now_ms, error))
+    goto failed;
+
+  if (suppressed > 0
+      && !bump_counters (store, batch_id, CB_RECIPIENT_STATUS_PENDING,
+                         CB_RECIPIENT_STATUS_FAILED, suppressed, 0, 0, now_ms, error))
+    goto failed;
+
+  if (next_due_ms != NULL)
+    {
+      next_model = cb_store_select (store, error,
+                                    "SELECT MIN (next_attempt_at) FROM recipients"
+                                    " WHERE batch_id = ##id::string AND status = 'pending'"
+                                    " AND next_attempt_at > ##now::gint64",
+                                    "id", batch_id,
+                                    "now", now_ms,
+                                    NULL);
+      if (next_model == NULL)
+        goto failed;
+      *next_due_ms = cb_store_model_get_int64 (next_model, 0, 0, 0);
+    }
+
+  if (!complete_if_done_locked (store, batch_id, now_ms, NULL, error))
+    goto failed;
+
+  if (!cb_store_commit (store, error))
+    goto failed;
+
+  if (n_suppressed != NULL)
+    *n_suppressed = suppressed;
+
+  return g_steal_pointer (&claims);
+
+failed:
+  cb_store_rollback (store);
+  return NULL;
+}
+
+gboolean
+cb_store_dialer_record_call (CbStore            *store,
+                             const CbDialClaim  *claim,
+                             const char         *provider_call_id,
+                             guint               http_status,
+                             gint64              now_ms,
+                             GError            **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (claim != NULL, FALSE);
+  g_return_val_if_fail (provider_call_id != NULL, FALSE);
+
+  if (!cb_store_begin (store, error))
+    return FALSE;
+
+  if (cb_store_exec (store, error,
+                     "UPDATE attempts SET provider_call_id = ##call::string,"
+                     " http_status = ##status::gint WHERE id = ##id::string",
+                     "call", provider_call_id,
+                     "status", (int) http_status,
+                     "id", claim->attempt_id,
+                     NULL) < 0)
+    goto failed;
+
+  /* A fast call may have ended (and been applied) before this answer was read: the
+   * recipient then already carries the id. */
+  if (cb_store_exec (store, error,
+                     "UPDATE recipients SET provider_call_id = ##call::string,"
+                     " updated_at = ##now::gint64"
+                     " WHERE id = ##id::string AND (provider_call_id IS NULL"
+                     " OR status = 'dialing')",
+                     "call", provider_call_id,
+                     "now", now_ms,
+                     "id", claim->recipient_id,
+                     NULL) < 0)
+    goto failed;
+
+  if (!bump_counters (store, claim->batch_id, -1, -1, 0, 0, 1, now_ms, error))
+    goto failed;
+
+  return cb_store_commit (store, error);
+
+failed:
+  cb_store_rollback (store);
+  return FALSE;
+}
+
+gboolean
+cb_store_dialer_release (CbStore            *store,
+                         const CbDialClaim  *claim,
+                         guint               http_status,
+                         const char         *outcome,
+                         const char         *error_text,
+                         gint64              next_attempt_ms,
+                         gint64              now_ms,
+                         GError            **error)
+{
+  int n;
+
+  g_return_val_if_fail (CB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (claim != NULL, FALSE);
+  g_return_val_if_fail (outcome != NULL, FALSE);
+
+  if (!cb_store_begin (store, error))
+    return FALSE;
+
+  if (cb_store_exec (store, error,
+                     "UPDATE attempts SET http_status = ##status::gint, outcome = ##outcome::string,"
+                     " error = ##error::string::null, ended_at = ##now::gint64"
+                     " WHERE id = ##id::string AND outcome IS NULL",
+                     "status", (int) http_status,
+                     "outcome", outcome,
+                     "error", error_text,
+                     "now", now_ms,
+                     "id", claim->attempt_id,
+                     NULL) < 0)
+    goto failed;
+
+  n = cb_store_exec (store, error,
+                     "UPDATE recipients SET status = 'pending', attempts = attempts - 1,"
+                     " next_attempt_at = ##next::gint64, error = ##error::string::null,"
+                     " updated_at = ##now::gint64"
+                     " WHERE id = ##id::string AND status = 'dialing'",
+                     "next", next_attempt_ms,
+                     "error", error_text,
+                     "now", now_ms,
+                     "id", claim->recipient_id,
+                     NULL);
+  if (n < 0)
+    goto failed;
+
+  if (n > 0 && !bump_counters (store, claim->batch_id, CB_RECIPIENT_STATUS_DIALING,
+                               CB_RECIPIENT_STATUS_PENDING, 1, 0, 0, now_ms, error))
+    goto failed;
+
+  return cb_store_commit (store, error);
+
+failed:
+  cb_store_rollback (store);
+  return FALSE;
+}
+
+/* What settles an attempt. */
+typedef struct
+{
+  const char   *provider_call_id;
+  const char   *outcome;
+  CbRetryClass  retry_class;
+  gboolean      connected;
+  const char   *disconnection_reason;
+  guint         http_status;
+  const char   *error_text;
+  gint64        start_ms;
+  gint64        end_ms;
+  gint64        duration_ms;
+  const char   *transcript;
+  const char   *analysis;
+  gboolean      final;
+} Settle;
+
+static gboolean
+settle_attempt_locked (CbStore        *store,
+                       const char     *attempt_id,
+                       const Settle   *settle,
+                       gint64          now_ms,
+                       CbDialApplied  *applied,
+                       GError        **error)
+{
+  g_autoptr(GdaDataModel) model = NULL;
+  const char *recipient_id;
+  const char *batch_id;
+  const char *status_text;
+  CbRecipientStatus status;
+  CbRecipientStatus to;
+  gint64 attempts;
+  gint64 max_retries;
+  gint64 retry_delay_s;
+  gint64 next_attempt_at = 0;
+  gboolean already_settled;
+
+  model = cb_store_select (store, error,
+                           "SELECT a.recipient_id, a.batch_id, a.outcome, r.status, r.attempts,"
+                           " r.max_retries, b.max_retries, b.retry_delay_s, r.provider_call_id"
+                           " FROM attempts a JOIN recipients r ON r.id = a.recipient_id"
+                           " JOIN batches b ON b.id = a.batch_id WHERE a.id = ##id::string",
+                           "id", attempt_id,
+                           NULL);
+  if (model == NULL)
+    return FALSE;
+  if (gda_data_model_get_n_rows (model) < 1)
+    return TRUE;
+
+  recipient_id = cb_store_model_get_string (model, 0, 0);
+  batch_id = cb_store_model_get_string (model, 1, 0);
+  already_settled = cb_store_model_get_string (model, 2, 0) != NULL;
+  status_text = cb_store_model_get_string (model, 3, 0);
+  attempts = cb_store_model_get_int64 (model, 4, 0, 0);
+  max_retries = cb_store_model_get_int64 (model, 5, 0, -1);
+  if (max_retries < 0)
+    max_retries = cb_store_model_get_int64 (model, 6, 0, 0);
+  retry_delay_s = cb_store_model_get_int64 (model, 7, 0, 0);
+
+  if (applied != NULL)
+    {
+      g_free (applied->batch_id);
+      applied->batch_id = g_strdup (batch_id);
+      g_free (applied->recipient_id);
+      applied->recipient_id = g_strdup (recipient_id);
+      g_free (applied->attempt_id);
+      applied->attempt_id = g_strdup (attempt_id);
+    }
+
+  if (!cb_recipient_status_from_string (status_text, &status))
+    status = CB_RECIPIENT_STATUS_FAILED;
+  if (applied != NULL)
+    applied->recipient_status = status;
+
+  if (!settle->final)
+    {
+      /* call_started, or a poll of a call still going on. */
+      if (settle->start_ms > 0
+          && cb_store_exec (store, error,
+                            "UPDATE recipients SET started_at = COALESCE (started_at, ##s::gint64),"
+                            " updated_at = ##now::gint64"
+                            " WHERE id = ##id::string AND status = 'dialing'",
+                            "s", settle->start_ms,
+                            "now", now_ms,
+                            "id", recipient_id,
+                            NULL) < 0)
+        return FALSE;
+      return TRUE;
+    }
+
+  if (already_settled)
+    {
+      /* The other final event (call_ended after call_analyzed, or the reverse): keep
+       * what it adds, on the recipient only while it still shows this call. */
+      if (cb_store_exec (store, error,
+                         "UPDATE recipients SET transcript = COALESCE (##t::string::null, transcript),"
+                         " analysis = COALESCE (##a::string::null, analysis),"
+                         " duration_ms = CASE WHEN ##d::gint64 > 0 THEN ##d::gint64 ELSE duration_ms END,"
+                         " updated_at = ##now::gint64"
+                         " WHERE id = ##id::string AND provider_call_id = ##call::string",
+                         "t", settle->transcript,
+                         "a", settle->analysis,
+                         "d", settle->duration_ms,
+                         "now", now_ms,
+                         "id", recipient_id,
+                         "call", settle->provider_call_id != NULL ? settle->provider_call_id : "",
+                         NULL) < 0)
+        return FALSE;
+      return TRUE;
+    }
+
+  if (cb_store_exec (store, error,
+                     "UPDATE attempts SET outcome = ##outcome::string,"
+                     " disconnection_reason = ##reason::string::null,"
+                     " error = ##error::string::null, ended_at = ##now::gint64,"
+                     " http_status = COALESCE (##status::gint::null, http_status),"
+                     " provider_call_id = COALESCE (provider_call_id, ##call::string::null)"
+                     " WHERE id = ##id::string",
+                     "outcome", settle->outcome,
+                     "reason", settle->disconnection_reason,
+                     "error", settle->error_text,
+                     "now", now_ms,
+                     "status", settle->http_status > 0 ? (int) settle->http_status : 0,
+                     "call", settle->provider_call_id,
+                     "id", attempt_id,
+                     NULL) < 0)
+    return FALSE;
+
+  if (applied != NULL)
+    applied->finalized = TRUE;
+
+  if (status != CB_RECIPIENT_STATUS_DIALING)
+    return TRUE;
+
+  if (settle->retry_class != CB_RETRY_NEVER && attempts <= max_retries)
+    {
+      gint64 delay_s = retry_delay_s;
+
+      to = CB_RECIPIENT_STATUS_PENDING;
+      if (settle->retry_class == CB_RETRY_BACKOFF)
+        delay_s = MIN (retry_delay_s, (gint64) 5 << MIN (attempts, 10));
+      next_attempt_at = now_ms + delay_s * 1000;
+    }
+  else if (settle->connected)
+    to = CB_RECIPIENT_STATUS_COMPLETED;
+  else
+    to = CB_RECIPIENT_STATUS_FAILED;
+
+  if (cb_store_exec (store, error,
+                     "UPDATE recipients SET status = ##status::string, outcome = ##outcome::string,"
+                     " disconnection_reason = ##reason::string::null,"
+                     " duration_ms = ##d::gint64, transcript = ##t::string::null,"
+                     " analysis = ##a::string::null, error = ##error::string::null,"
+                     " started_at = CASE WHEN ##s::gint64 > 0 THEN ##s::gint64 ELSE started_at END,"
+                     " ended_at = ##e::gint64,"
+                     " next_attempt_at = CASE WHEN ##next::gint64 > 0 THEN ##next::gint64 ELSE NULL END,"
+                     " provider_call_id = COALESCE (##call::string::null, provider_call_id),"
+                     " updated_at = ##now::gint64"
+                     " WHERE id = ##id::string",
+                     "status", rstatus (to),
+                     "outcome", settle->outcome,
+                     "reason", settle->disconnection_reason,
+                     "d", settle->duration_ms,
+                     "t", settle->transcript,
+                     "a", settle->analysis,
+                     "error", settle->error_text,
+                     "s", settle->start_ms,
+                     "e", settle->end_ms > 0 ? settle->end_ms : now_ms,
+                     "next", next_attempt_at,
+                     "call", settle->provider_call_id,
+                     "now", now_ms,
+                     "id", recipient_id,
+                     NULL) < 0)
+    return FALSE;
+
+  if (!bump_counters (store, batch_id, CB_RECIPIENT_STATUS_DIALING, to, 1,
+                      to == CB_RECIPIENT_STATUS_COMPLETED ? 1 : 0, 0, now_ms, error))
+    return FALSE;
+
+  if (applied != NULL)
+    applied->recipient_status = to;
+
+  return complete_if_done_locked (store, batch_id, now_ms,
+                                  applied != NULL ? &applied->batch_completed : NULL, error);
+}
+
+gboolean
+cb_store_dialer_fail_attempt (CbStore         *store,
+                              const char      *attempt_id,
+                              guint            http_status,
+                              const char      *outcome,
+                              CbRetryClass     retry_class,
+                              const char      *error_text,
+                              gint64           now_ms,
+                              CbDialApplied   *applied,
+                              GError         **error)
+{
+  Settle settle = { 0 };
+
+  g_return_val_if_fail (CB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (attempt_id != NULL, FALSE);
+  g_return_val_if_fail (outcome != NULL, FALSE);
+
+  settle.outcome = outcome;
+  settle.retry_class = retry_class;
+  settle.http_status = http_status;
+  settle.error_text = error_text;
+  settle.final = TRUE;
+
+  if (!cb_store_begin (store, error))
+    return FALSE;
+
+  if (!settle_attempt_locked (store, attempt_id, &settle, now_ms, applied, error))
+    {
+      cb_store_rollback (store);
+      return FALSE;
+    }
+
+  return cb_store_commit (store, error);
+}
+
+char *
+cb_store_dialer_event_key (const CbCallEvent *event)
+{
+  const char *kind;
+
+  g_return_val_if_fail (event != NULL, NULL);
+
+  /* A polled ended call stands for the webhook that did not come: same key. */
+  switch (event->kind)
+    {
+    case CB_CALL_EVENT_ANALYZED:
+      kind = "call_analyzed";
+      break;
+    case CB_CALL_EVENT_ENDED:
+      kind = "call_ended";
+      break;
+    case CB_CALL_EVENT_STARTED:
+      kind = "call_started";
+      break;
+    case CB_CALL_EVENT_REGISTERED:
+    default:
+      return NULL;
+    }
+
+  return g_strdup_printf ("%s:%s", kind, event->provider_call_id);
+}
+
+gboolean
+cb_store_dialer_apply_event (CbStore            *store,
+                             const char         *provider,
+                             const char         *event_key,
+                             GBytes             *body,
+                             const CbCallEvent  *event,
+                             gint64              now_ms,
+                             CbDialApplied      *applied,
+                             GError            **error)
+{
+  g_autoptr(GdaDataModel) seen = NULL;
+  g_autoptr(GdaDataModel) found = NULL;
+  g_autofree char *inbox_id = NULL;
+  g_autofree char *body_text = NULL;
+  const char *attempt_id = NULL;
+  Settle settle = { 0 };
+
+  g_return_val_if_fail (CB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (provider != NULL, FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+  g_return_val_if_fail (event->provider_call_id != NULL, FALSE);
+
+  if (applied != NULL)
+    cb_dial_applied_clear (applied);
+
+  if (!cb_store_begin (store, error))
+    return FALSE;
+
+  if (event_key != NULL)
+    {
+      seen = cb_store_select (store, error,
+                              "SELECT id FROM webhook_inbox WHERE event_key = ##key::string",
+                              "key", event_key,
+                              NULL);
+      if (seen == NULL)
+        goto failed;
+      if (gda_data_model_get_n_rows (seen) > 0)
+        {
+          if (applied != NULL)
+            applied->duplicate = TRUE;
+          cb_store_rollback (store);
+          return TRUE;
+        }
+    }
+
+  if (event->attempt_id != NULL)
+    found = cb_store_select (store, error,
+                             "SELECT id FROM attempts WHERE id = ##id::string"
+                             " AND (provider_call_id IS NULL OR provider_call_id = ##call::string)",
+                             "id", event->attempt_id,
+                             "call", event->provider_call_id,
+                             NULL);
+  else
+    found = cb_store_select (store, error,
+                             "SELECT id FROM attempts WHERE provider_call_id = ##call::string",
+                             "call", event->provider_call_id,
+                             NULL);
+  if (found == NULL)
+    goto failed;
+  if (gda_data_model_get_n_rows (found) > 0)
+    attempt_id = cb_store_model_get_string (found, 0, 0);
+
+  if (event_key != NULL)
+    {
+      gsize len = 0;
+      const char *data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
+
+      inbox_id = cb_store_new_id ("evt");
+      body_text = data != NULL && g_utf8_validate (data, len, NULL) ? g_strndup (data, len)
+                                                                     : g_strdup ("{}");
+      if (cb_store_exec (store, error,
+                         "INSERT INTO webhook_inbox (id, provider, event_key, received_at, body,"
+                         " applied_at) VALUES (##id::string, ##provider::string, ##key::string,"
+                         " ##now::gint64, ##body::string, ##applied::gint64::null)",
+                         "id", inbox_id,
+                         "provider", provider,
+                         "key", event_key,
+                         "now", now_ms,
+                         "body", body_text,
+                         "applied", attempt_id != NULL ? now_ms : (gint64) 0,
+                         NULL) < 0)
+        goto failed;
+    }
+
+  if (attempt_id != NULL)
+    {
+      settle.provider_call_id = event->provider_call_id;
+      settle.outcome = event->outcome;
+      settle.retry_class = event->retry_class;
+      settle.connected = event->outcome != NULL
+                         && cb_outcome_lookup (event->disconnection_reason,
+                                               event->start_ms > 0)->connected;
+      settle.disconnection_reason = event->disconnection_reason;
+      settle.start_ms = event->start_ms;
+      settle.end_ms = event->end_ms;
+      settle.duration_ms = event->duration_ms;
+      settle.transcript = event->transcript;
+      settle.analysis = event->analysis_json;
+      settle.final = event->outcome != NULL
+                     && (event->kind == CB_CALL_EVENT_ENDED
+                         || event->kind == CB_CALL_EVENT_ANALYZED);
+
+      if (!settle_attempt_locked (store, attempt_id, &settle, now_ms, applied, error))
+        goto failed;
+    }
+  else
+    g_debug ("Event %s names no attempt of this database; kept unapplied", event_key);
+
+  return cb_store_commit (store, error);
+
+failed:
+  cb_store_rollback (store);
+  return FALSE;
+}
+
+GPtrArray *
+cb_store_dialer_list_open (CbStore  *store,
+                           gint64    started_before_ms,
+                           GError  **error)
+{
+  g_autoptr(GPtrArray) open = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_dial_open_attempt_free);
+  g_autoptr(GdaDataModel) model = NULL;
+  int n_rows;
+
+  g_return_val_if_fail (CB_IS_STORE (store), NULL);
+
+  model = cb_store_select (store, error,
+                           "SELECT a.id, a.recipient_id, a.batch_id, a.provider_call_id,"
+                           " g.provider_account_id, a.started_at"
+                           " FROM attempts a JOIN recipients r ON r.id = a.recipient_id"
+                           " JOIN batches b ON b.id = a.batch_id"
+                           " LEFT JOIN agents g ON g.id = b.agent_id"
+                           " WHERE a.outcome IS NULL AND r.status = 'dialing'"
+                           " AND (##before::gint64 = 0 OR (a.started_at < ##before::gint64"
+                           " AND a.provider_call_id IS NOT NULL))"
+                           " ORDER BY a.started_at",
+                           "before", started_before_ms,
+                           NULL);
+  if (model == NULL)
+    return NULL;
+
+  n_rows = gda_data_model_get_n_rows (model);
+  for (int i = 0; i < n_rows; i++)
+    {
+      CbDialOpenAttempt *attempt = g_new0 (CbDialOpenAttempt, 1);
+
+      attempt->attempt_id = g_strdup (cb_store_model_get_string (model, 0, i));
+      attempt->recipient_id = g_strdup (cb_store_model_get_string (model, 1, i));
+      attempt->batch_id = g_strdup (cb_store_model_get_string (model, 2, i));
+      attempt->provider_call_id = g_strdup (cb_store_model_get_string (model, 3, i));
+      attempt->account_id = g_strdup (cb_store_model_get_string (model, 4, i));
+      attempt->started_at_ms = cb_store_model_get_int64 (model, 5, i, 0);
+      g_ptr_array_add (open, attempt);
+    }
+
+  return g_steal_pointer (&open);
+}
+
+static gboolean
+get_status_locked (CbStore        *store,
+                   const char     *batch_id,
+                   CbBatchStatus  *status,
+                   GError        **error)
+{
+  g_autoptr(GdaDataModel) model = NULL;
+
+  model = cb_store_select (store, error,
+                           "SELECT status FROM batches WHERE id = ##id::string",
+                           "id", batch_id,
+                           NULL);
+  if (model == NULL)
+    return FALSE;
+
+  if (gda_data_model_get_n_rows (model) < 1)
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND,
+                   _("There is no batch “%s”"), batch_id);
+      return FALSE;
+    }
+
+  if (!cb_batch_status_from_string (cb_store_model_get_string (model, 0, 0), status))
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_QUERY,
+                   _("Batch “%s” has an unknown status"), batch_id);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_transition (CbBatchStatus   from,
+                  CbBatchStatus   to,
+                  GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (cb_batch_check_transition (from, to, &local_error))
+    return TRUE;
+
+  g_set_error_literal (error, CB_STORE_ERROR, CB_STORE_ERROR_CONFLICT, local_error->message);
+  return FALSE;
+}
+
+static gboolean
+set_status_locked (CbStore        *store,
+                   const char     *batch_id,
+                   CbBatchStatus   to,
+                   const char     *reason,
+                   gint64          now_ms,
+                   GError        **error)
+{
+  CbBatchStatus from;
+
+  if (!get_status_locked (store, batch_id, &from, error))
+    return FALSE;
+
+  if (from == to)
+    return TRUE;
+
+  if (!check_transition (from, to, error))
+    return FALSE;
+
+  return cb_store_exec (store, error,
+                        "UPDATE batches SET status = ##status::string,"
+                        " pause_reason = CASE WHEN ##status::string = 'paused'"
+                        "   THEN ##reason::string::null ELSE NULL END,"
+                        " error = CASE WHEN ##status::string = 'failed'"
+                        "   THEN ##reason::string::null ELSE error END,"
+                        " started_at = CASE WHEN ##status::string = 'running'"
+                        "   THEN COALESCE (started_at, ##now::gint64) ELSE started_at END,"
+                        " finished_at = CASE WHEN ##status::string IN ('completed', 'cancelled', 'failed')"
+                        "   THEN ##now::gint64 WHEN ##status::string = 'pending' THEN NULL"
+                        "   ELSE finished_at END,"
+                        " updated_at = ##now::gint64 WHERE id = ##id::string",
+                        "status", cb_batch_status_to_string (to),
+                        "reason", reason,
+                        "now", now_ms,
+                        "id", batch_id,
+                        NULL) >= 0;
+}
+
+gboolean
+cb_store_dialer_set_status (CbStore        *store,
+                            const char     *batch_id,
+                            CbBatchStatus   to,
+                            const char     *reason,
+                            gint64          now_ms,
+                            GError        **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (batch_id != NULL, FALSE);
+
+  if (!cb_store_begin (store, error))
+    return FALSE;
+
+  if (!set_status_locked (store, batch_id, to, reason, now_ms, error))
+    {
+      cb_store_rollback (store);
+      return FALSE;
+    }
+
+  return cb_store_commit (store, error);
+}
+
+gboolean
+cb_store_dialer_set_scheduled (CbStore     *store,
+                               const char  *batch_id,
+                               gint64       scheduled_at_ms,
+                               gint64       now_ms,
+                               GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (batch_id != NULL, FALSE);
+
+  if (!cb_store_begin (store, error))
+    return FALSE;
+
+  if (!set_status_locked (store, batch_id, CB_BATCH_STATUS_SCHEDULED, NULL, now_ms, error)
+      || cb_store_exec (store, error,
+                        "UPDATE batches SET scheduled_at = ##at::gint64 WHERE id = ##id::string",
+                        "at", scheduled_at_ms,
+                        "id", batch_id,
+                        NULL) < 0)
+    {
+      cb_store_rollback (store);
+      return FALSE;
+    }
+
+  return cb_store_commit (store, error);
+}
+
+gboolean
+cb_store_dialer_cancel (CbStore     *store,
+                        const char  *batch_id,
+                        gint64       now_ms,
+                        GError     **error)
+{
+  int n;
+
+  g_return_val_if_fail (CB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (batch_id != NULL, FALSE);
+
+  if (!cb_store_begin (store, error))
+    return FALSE;
+
+  if (!set_status_locked (store, batch_id, CB_BATCH_STATUS_CANCELLED, NULL, now_ms, error))
+    goto failed;
+
+  n = cb_store_exec (store, error,
+                     "UPDATE recipients SET status = 'cancelled', next_attempt_at = NULL,"
+                     " updated_at = ##now::gint64"
+                     " WHERE batch_id = ##id::string AND status = 'pending'",
+                     "now", now_ms,
+                     "id", batch_id,
+                     NULL);
+  if (n < 0)
+    goto failed;
+
+  if (n > 0 && !bump_counters (store, batch_id, CB_RECIPIENT_STATUS_PENDING,
+                               CB_RECIPIENT_STATUS_CANCELLED, n, 0, 0, now_ms, error))
+    goto failed;
+
+  return cb_store_commit (store, error);
+
+failed:
+  cb_store_rollback (store);
+  return FALSE;
+}
+
+int
+cb_store_dialer_retry_failed (CbStore     *store,
+                              const char  *batch_id,
+                              gint64       now_ms,
+                              GError     **error)
+{
+  CbBatchStatus status;
+  int n;
+
+  g_return_val_if_fail (CB_IS_STORE (store), -1);
+  g_return_val_if_fail (batch_id != NULL, -1);
+
+  if (!cb_store_begin (store, error))
+    return -1;
+
+  if (!get_status_locked (store, batch_id, &status, error))
+    goto failed;
+
+  if (status != CB_BATCH_STATUS_RUNNING && status != CB_BATCH_STATUS_PAUSED
+      && !check_transition (status, CB_BATCH_STATUS_PENDING, error))
+    goto failed;
+
+  n = cb_store_exec (store, error,
+                     "UPDATE recipients SET status = 'pending', attempts = 0,"
+                     " next_attempt_at = NULL, updated_at = ##now::gint64"
+                     " WHERE batch_id = ##id::string AND status = 'failed'",
+                     "now", now_ms,
+                     "id", batch_id,
+                     NULL);
+  if (n < 0)
+    goto failed;
+
+  if (n > 0 && !bump_counters (store, batch_id, CB_RECIPIENT_STATUS_FAILED,
+                               CB_RECIPIENT_STATUS_PENDING, n, 0, 0, now_ms, error))
+    goto failed;
+
+  if (n > 0 && status != CB_BATCH_STATUS_RUNNING && status != CB_BATCH_STATUS_PAUSED
+      && !set_status_locked (store, batch_id, CB_BATCH_STATUS_PENDING, NULL, now_ms, error))
+    goto failed;
+
+  if (!cb_store_commit (store, error))
+    return -1;
+
+  return n;
+
+failed:
+  cb_store_rollback (store);
+  return -1;
+}
