@@ -375,7 +375,8 @@ test_window_batches (void)
   row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
   g_assert_cmpstr (gtk_widget_get_name (row), ==, cb_batch_get_id (second));
   labels = dup_labels (row);
-  g_assert_true (g_str_has_prefix (labels, "June leads\nDraft\n0 of 3 done · 0 answered · 0 failed\n"
+  g_assert_true (g_str_has_prefix (labels, "June leads\nDraft\n"
+                                   "0\u00a0of\u00a03\u00a0done · 0\u00a0answered · 0\u00a0failed\n"
                                    "Created "));
   g_clear_pointer (&labels, g_free);
 
@@ -473,10 +474,10 @@ test_format_batch_counters (void)
   CbBatchCounters none = { 0 };
 
   text = cb_format_batch_counters (&counters);
-  g_assert_cmpstr (text, ==, "20 of 250 done · 8 answered · 3 failed");
+  g_assert_cmpstr (text, ==, "20\u00a0of\u00a0250\u00a0done · 8\u00a0answered · 3\u00a0failed");
 
   empty = cb_format_batch_counters (&none);
-  g_assert_cmpstr (empty, ==, "0 of 0 done · 0 answered · 0 failed");
+  g_assert_cmpstr (empty, ==, "0\u00a0of\u00a00\u00a0done · 0\u00a0answered · 0\u00a0failed");
 }
 
 static void

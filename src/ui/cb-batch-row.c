@@ -58,12 +58,18 @@ cb_batch_row_update (CbBatchRow *self)
 
   gtk_label_set_label (self->name_label, cb_batch_get_name (self->batch));
 
+  /* The status class goes on the pill and on the row (which dims the bar of a batch that
+   * ended without being called through). */
   gtk_label_set_label (self->status_label, cb_format_batch_status (status));
   if (self->status_css != NULL)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), self->status_css);
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), self->status_css);
+      gtk_widget_remove_css_class (GTK_WIDGET (self), self->status_css);
+    }
   g_free (self->status_css);
   self->status_css = g_strdup (cb_format_batch_status_css (status));
   gtk_widget_add_css_class (GTK_WIDGET (self->status_label), self->status_css);
+  gtk_widget_add_css_class (GTK_WIDGET (self), self->status_css);
 
   gtk_progress_bar_set_fraction (self->progress_bar, cb_batch_counters_get_progress (counters));
 

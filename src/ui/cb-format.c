@@ -130,6 +130,17 @@ cb_format_batch_time (CbBatchStatus  status,
   return NULL;
 }
 
+/* Replaces the spaces of *@text with no-break spaces. */
+static void
+no_break (char **text)
+{
+  g_autoptr(GString) str = g_string_new (*text);
+
+  g_string_replace (str, " ", "\u00a0", 0);
+  g_free (*text);
+  *text = g_string_free (g_steal_pointer (&str), FALSE);
+}
+
 char *
 cb_format_batch_counters (const CbBatchCounters *counters)
 {
@@ -154,6 +165,11 @@ cb_format_batch_counters (const CbBatchCounters *counters)
   failed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u failed", "%u failed",
                                          counters->failed),
                             counters->failed);
+
+  /* Each part stays on one line when a narrow row wraps the text. */
+  no_break (&done);
+  no_break (&answered);
+  no_break (&failed);
 
   /* Translators: the parts of a batch's counters, joined: "12 of 250 done · 8 answered · 3 failed" */
   return g_strdup_printf (_("%s · %s · %s"), done, answered, failed);

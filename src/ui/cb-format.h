@@ -26,7 +26,8 @@ char       *cb_format_batch_time        (CbBatchStatus          status,
                                          GDateTime             *finished_at,
                                          GDateTime             *created_at,
                                          GTimeZone             *tz);
-/* "12 of 250 done · 8 answered · 3 failed" */
+/* "12 of 250 done · 8 answered · 3 failed", with no-break spaces inside each part so
+ * that a narrow row wraps only between parts. */
 char       *cb_format_batch_counters    (const CbBatchCounters *counters);
 
 G_END_DECLS

@@ -416,4 +416,5 @@ cb_window_show_page (CbWindow   *self,
   g_return_if_fail (name != NULL);
 
   gtk_stack_set_visible_child_name (self->stack, name);
+  adw_leaflet_set_visible_child (self->leaflet, self->content_box);
 }

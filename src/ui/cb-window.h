@@ -22,7 +22,8 @@ CbWindow *cb_window_new       (GtkApplication *application,
 CbStore  *cb_window_get_store (CbWindow       *self);
 /* Reads every page from the store again. */
 void      cb_window_reload    (CbWindow       *self);
-/* Shows the page named "batches", "agents", "phone-numbers" or "suppressions". */
+/* Shows the page named "batches", "agents", "phone-numbers" or "suppressions" (and, when
+ * the window is narrow, goes from the sidebar to it). */
 void      cb_window_show_page (CbWindow       *self,
                                const char     *name);
 
