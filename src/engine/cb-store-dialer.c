@@ -696,8 +696,8 @@ settle_attempt_locked (CbStore        *store,
       /* The other final event (call_ended after call_analyzed, or the reverse): keep
        * what it adds, on the recipient only while it still shows this call. */
       if (cb_store_exec (store, error,
-                         "UPDATE recipients SET transcript = COALESCE (##t::string::null, transcript),"
-                         " analysis = COALESCE (##a::string::null, analysis),"
+                         "UPDATE recipients SET transcript = COALESCE (NULLIF (##t::string::null, ''), transcript),"
+                         " analysis = COALESCE (NULLIF (##a::string::null, ''), analysis),"
                          " duration_ms = CASE WHEN ##d::gint64 > 0 THEN ##d::gint64 ELSE duration_ms END,"
                          " updated_at = ##now::gint64"
                          " WHERE id = ##id::string AND provider_call_id = ##call::string",

@@ -1,0 +1,273 @@
+/* test-engine-webhooks.c — POST /webhooks/sim: signatures, the inbox, exactly once
+ *
+ * Copyright 2026 The Callboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "cb-engine.h"
+#include "cb-signature.h"
+#include "cb-store-dialer.h"
+#include "cb-test-util.h"
+
+#define SIM_KEY "test-sim-key-webhooks"
+
+typedef struct
+{
+  CbStore     *store;
+  CbEngine    *engine;
+  CbBatch     *batch;
+  GPtrArray   *claims;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) csv = NULL;
+  CbBatchParams params = { 0 };
+  static guint n;
+
+  path = cb_test_tmp_path (g_strdup_printf ("webhooks-%u.db", n++));
+  f->store = cb_store_open (path, CB_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  f->engine = cb_engine_new (f->store, "127.0.0.1:0");
+  g_assert_true (cb_engine_start (f->engine, &error));
+
+  params.name = "Webhooks";
+  params.agent_id = "agent_demo";
+  params.max_retries = 0;
+  params.retry_delay_s = 0;
+  csv = g_bytes_new_static ("phone\n+12122021000\n+12122021001\n", 32);
+  f->batch = cb_store_import_bytes (f->store, &params, csv, "t.csv", FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Claimed by hand (the batch is pending, so the dialer leaves it alone): two attempts
+   * waiting for their events. */
+  g_assert_true (cb_store_dialer_set_status (f->store, cb_batch_get_id (f->batch),
+                                             CB_BATCH_STATUS_PENDING, NULL, cb_store_now_ms (), &error));
+  f->claims = cb_store_dialer_claim (f->store, cb_batch_get_id (f->batch), 2, cb_store_now_ms (),
+                                     NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->claims->len, ==, 2);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_pointer (&f->claims, g_ptr_array_unref);
+  g_clear_object (&f->batch);
+  cb_engine_stop (f->engine);
+  g_clear_object (&f->engine);
+  g_clear_object (&f->store);
+}
+
+static char *
+event_body (const char  *event,
+            const char  *call_id,
+            CbDialClaim *claim,
+            const char  *reason)
+{
+  return g_strdup_printf ("{\"event\":\"%s\",\"call\":{\"call_id\":\"%s\",\"call_type\":\"phone_call\","
+                          "\"agent_id\":\"agent_demo\",\"call_status\":\"ended\","
+                          "\"from_number\":\"+14155550100\",\"to_number\":\"%s\","
+                          "\"direction\":\"outbound\",\"metadata\":{\"batch_id\":\"%s\","
+                          "\"recipient_id\":\"%s\",\"attempt_id\":\"%s\"},"
+                          "\"start_timestamp\":1770000000000,\"end_timestamp\":1770000060000,"
+                          "\"duration_ms\":60000,\"disconnection_reason\":\"%s\","
+                          "\"transcript\":\"%s\"%s}}",
+                          event, call_id, claim->phone, claim->batch_id, claim->recipient_id,
+                          claim->attempt_id, reason,
+                          g_str_equal (event, "call_analyzed") ? "Agent: hello" : "",
+                          g_str_equal (event, "call_analyzed")
+                            ? ",\"call_analysis\":{\"call_summary\":\"ok\",\"call_successful\":true}"
+                            : "");
+}
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  GBytes **out = data;
+
+  *out = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+  if (*out == NULL)
+    *out = g_bytes_new (NULL, 0);
+}
+
+static guint
+post (Fixture    *f,
+      const char *path,
+      const char *body,
+      const char *signature,
+      char      **reply)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("%s%s", cb_engine_get_url (f->engine), path);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) answer = NULL;
+
+  if (signature != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                  CB_SIGNATURE_RETELL_HEADER, signature);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &answer);
+  while (answer == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (reply != NULL)
+    *reply = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+
+  return soup_message_get_status (msg);
+}
+
+static char *
+sign (const char *key,
+      const char *body,
+      gint64      ts)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+  return cb_signature_retell_sign (key, bytes, ts);
+}
+
+static char *
+snapshot (Fixture *f)
+{
+  CbBatchCounters c = { 0 };
+  g_autoptr(GdaDataModel) model = NULL;
+  GString *s = g_string_new (NULL);
+
+  g_assert_true (cb_store_get_batch_counters (f->store, cb_batch_get_id (f->batch), &c, NULL));
+  g_string_append_printf (s, "p%u d%u c%u f%u u%u s%u;", c.pending, c.dialing, c.completed,
+                          c.failed, c.picked_up, c.sent);
+  model = cb_store_select (f->store, NULL,
+                           "SELECT COUNT (*) FROM webhook_inbox", NULL);
+  g_string_append_printf (s, "inbox %" G_GINT64_FORMAT ";", cb_store_model_get_int64 (model, 0, 0, -1));
+  g_clear_object (&model);
+  model = cb_store_select (f->store, NULL,
+                           "SELECT COUNT (*) FROM recipients WHERE status = 'dialing'", NULL);
+  g_string_append_printf (s, "dialing %" G_GINT64_FORMAT, cb_store_model_get_int64 (model, 0, 0, -1));
+
+  return g_string_free (s, FALSE);
+}
+
+static const char *
+recipient_status (Fixture    *f,
+                  const char *id)
+{
+  g_autoptr(CbRecipient) r = cb_store_get_recipient (f->store, id, NULL);
+
+  g_assert_nonnull (r);
+  return cb_recipient_status_to_string (cb_recipient_get_status (r));
+}
+
+static void
+test_refused (Fixture       *f,
+              gconstpointer  data)
+{
+  CbDialClaim *claim = g_ptr_array_index (f->claims, 0);
+  g_autofree char *body = event_body ("call_ended", "call_a", claim, "user_hangup");
+  g_autofree char *before = snapshot (f);
+  gint64 now = g_get_real_time () / 1000;
+  g_autofree char *good = sign (SIM_KEY, body, now);
+  g_autofree char *wrong_key = sign ("another-key", body, now);
+  g_autofree char *stale = sign (SIM_KEY, body, now - 6 * 60 * 1000);
+  g_autofree char *tampered = g_strdup (body);
+  g_autofree char *reply = NULL;
+
+  /* One character changed after signing. */
+  *strstr (tampered, "user_hangup") = 'U';
+
+  g_assert_cmpuint (post (f, "/webhooks/sim", tampered, good, &reply), ==, 401);
+  g_assert_nonnull (strstr (reply, "\"code\":\"invalid_signature\""));
+  g_assert_cmpuint (post (f, "/webhooks/sim", body, wrong_key, NULL), ==, 401);
+  g_assert_cmpuint (post (f, "/webhooks/sim", body, stale, NULL), ==, 401);
+  g_assert_cmpuint (post (f, "/webhooks/sim", body, NULL, NULL), ==, 401);
+  g_assert_cmpuint (post (f, "/webhooks/nobody", body, good, NULL), ==, 404);
+
+  {
+    g_autofree char *after = snapshot (f);
+    g_assert_cmpstr (after, ==, before);
+  }
+  g_assert_cmpstr (recipient_status (f, claim->recipient_id), ==, "dialing");
+  g_assert_cmpuint (cb_webhook_receiver_get_n_rejected (cb_engine_get_webhook_receiver (f->engine)),
+                    ==, 4);
+}
+
+static void
+test_once (Fixture       *f,
+           gconstpointer  data)
+{
+  CbDialClaim *claim = g_ptr_array_index (f->claims, 0);
+  g_autofree char *body = event_body ("call_ended", "call_a", claim, "user_hangup");
+  g_autofree char *sig = sign (SIM_KEY, body, g_get_real_time () / 1000);
+  g_autofree char *reply = NULL;
+  g_autofree char *reply2 = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  g_assert_cmpuint (post (f, "/webhooks/sim", body, sig, &reply), ==, 200);
+  g_assert_cmpstr (reply, ==, "{\"status\":\"ok\"}");
+  first = snapshot (f);
+  g_assert_cmpstr (first, ==, "p0 d1 c1 f0 u1 s0;inbox 1;dialing 1");
+  g_assert_cmpstr (recipient_status (f, claim->recipient_id), ==, "completed");
+
+  g_assert_cmpuint (post (f, "/webhooks/sim", body, sig, &reply2), ==, 200);
+  g_assert_cmpstr (reply2, ==, "{\"status\":\"duplicate\"}");
+  second = snapshot (f);
+  g_assert_cmpstr (second, ==, first);
+}
+
+static void
+test_out_of_order (Fixture       *f,
+                   gconstpointer  data)
+{
+  CbDialClaim *claim = g_ptr_array_index (f->claims, 1);
+  g_autofree char *analyzed = event_body ("call_analyzed", "call_b", claim, "dial_busy");
+  g_autofree char *ended = event_body ("call_ended", "call_b", claim, "dial_busy");
+  g_autofree char *sig1 = sign (SIM_KEY, analyzed, g_get_real_time () / 1000);
+  g_autofree char *sig2 = sign (SIM_KEY, ended, g_get_real_time () / 1000);
+  g_autofree char *s1 = NULL;
+  g_autofree char *s2 = NULL;
+  g_autoptr(CbRecipient) r = NULL;
+
+  g_assert_cmpuint (post (f, "/webhooks/sim", analyzed, sig1, NULL), ==, 200);
+  s1 = snapshot (f);
+  /* Busy with no retries left (max_retries 0): failed, once. */
+  g_assert_cmpstr (s1, ==, "p0 d1 c0 f1 u0 s0;inbox 1;dialing 1");
+  g_assert_cmpuint (post (f, "/webhooks/sim", ended, sig2, NULL), ==, 200);
+  s2 = snapshot (f);
+  g_assert_cmpstr (s2, ==, "p0 d1 c0 f1 u0 s0;inbox 2;dialing 1");
+
+  r = cb_store_get_recipient (f->store, claim->recipient_id, NULL);
+  g_assert_cmpstr (cb_recipient_get_outcome (r), ==, "busy");
+  g_assert_cmpstr (cb_recipient_get_disconnection_reason (r), ==, "dial_busy");
+  g_assert_cmpstr (cb_recipient_get_transcript (r), ==, "Agent: hello");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("CALLBOARD_SIM_KEY", SIM_KEY, TRUE);
+  g_setenv ("CALLBOARD_KEYRING", "0", TRUE);
+  cb_test_init (&argc, &argv);
+
+  g_test_add ("/engine/webhooks/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
+  g_test_add ("/engine/webhooks/once", Fixture, NULL, fixture_setup, test_once, fixture_teardown);
+  g_test_add ("/engine/webhooks/out-of-order", Fixture, NULL, fixture_setup, test_out_of_order,
+              fixture_teardown);
+
+  return g_test_run ();
+}
