@@ -244,6 +244,12 @@ quit_action (GSimpleAction *action,
              gpointer       user_data)
 {
   CbApplication *self = user_data;
+  g_autoptr(GList) windows = NULL;
+
+  /* Closing the windows first lets them keep their size and state. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (const GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
 
   g_application_quit (G_APPLICATION (self));
 }
