@@ -405,6 +405,51 @@ test_window_batches (void)
   destroy_window (GTK_WINDOW (window));
 }
 
+static void
+test_window_size_kept (void)
+{
+  g_autoptr(CbStore) store = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  CbWindow *window;
+  int width;
+  int height;
+
+  if (!have_display)
+    {
+      g_test_skip ("No display: run the UI tests under xvfb-run");
+      return;
+    }
+
+  store = open_temp_store ("size.db");
+  settings = g_settings_new (APP_ID);
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+  g_settings_reset (settings, "window-maximized");
+
+  window = cb_window_new (NULL, store);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 960);
+  g_assert_cmpint (height, ==, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_mapped (GTK_WIDGET (window));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 480);
+  gtk_window_close (GTK_WINDOW (window));
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 700);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 480);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  /* The next window opens at that size. */
+  window = cb_window_new (NULL, store);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 700);
+  g_assert_cmpint (height, ==, 480);
+  destroy_window (GTK_WINDOW (window));
+}
+
 /* Tests without a display */
 
 static void
@@ -561,6 +606,7 @@ main (int    argc,
   g_test_add_func ("/ui/about/release-notes", test_release_notes);
   g_test_add_func ("/ui/window/seeded", test_window_seeded);
   g_test_add_func ("/ui/window/batches", test_window_batches);
+  g_test_add_func ("/ui/window/size-kept", test_window_size_kept);
 
   return g_test_run ();
 }
