@@ -49,6 +49,17 @@ static const char *event_names[N_EVENTS] = { "call_started", "call_ended", "call
 
 typedef struct _SimCall SimCall;
 
+/* One step of a call's life, run when its time comes. */
+typedef void (*SimStep) (SimCall *call);
+
+typedef struct
+{
+  gint64   due_us;     /* monotonic */
+  guint64  order;      /* first scheduled, first run among equals */
+  SimCall *call;       /* holds a reference */
+  SimStep  step;
+} SimTimer;
+
 typedef struct
 {
   const char *event;
@@ -88,7 +99,7 @@ struct _SimCall
   gboolean     duplicate[N_EVENTS];
   gboolean     out_of_order;
 
-  guint        timer_id;
+  GSequenceIter *timer;          /* in the server's timer queue, or NULL */
   GBytes      *held_ended;       /* call_ended, held back to follow call_analyzed */
 
   /* Webhooks of this call go out one after another; the head is in flight. */
@@ -138,6 +149,12 @@ struct _CbSimServer
   GHashTable   *calls;           /* call_id → SimCall */
   GPtrArray    *requests;        /* JsonObject, one per create request, in order */
   GHashTable   *slow;            /* SoupServerMessage → timeout source id */
+  /* Every call's next step, soonest first, behind a single GSource: thousands of calls
+   * in flight would otherwise mean thousands of sources for each main loop iteration
+   * to look at. */
+  GSequence    *timers;
+  GSource      *timer_source;
+  guint64       next_timer_order;
   guint         n_pending_webhooks;
 };
 
@@ -202,7 +219,7 @@ sim_call_unref (SimCall *call)
   if (--call->ref_count > 0)
     return;
 
-  g_assert (call->timer_id == 0);
+  g_assert (call->timer == NULL);
   g_assert (call->retry_id == 0);
 
   g_free (call->call_id);
@@ -222,9 +239,10 @@ sim_call_unref (SimCall *call)
 static void
 sim_call_detach (SimCall *call)
 {
-  call->server = NULL;
-  g_clear_handle_id (&call->timer_id, g_source_remove);
+  if (call->timer != NULL)
+    g_sequence_remove (g_steal_pointer (&call->timer));
   g_clear_handle_id (&call->retry_id, g_source_remove);
+  call->server = NULL;
 }
 
 static guint
@@ -237,16 +255,103 @@ scaled_ms (CbSimServer *self,
 }
 
 static void
-sim_call_schedule (SimCall     *call,
-                   guint        sim_ms,
-                   GSourceFunc  func)
+sim_timer_free (SimTimer *timer)
 {
-  g_assert (call->timer_id == 0);
-  g_assert (call->server != NULL);
+  if (timer->call != NULL)
+    sim_call_unref (timer->call);
+  g_free (timer);
+}
 
-  call->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, scaled_ms (call->server, sim_ms),
-                                       func, sim_call_ref (call),
-                                       (GDestroyNotify) sim_call_unref);
+static int
+sim_timer_compare (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  const SimTimer *ta = a;
+  const SimTimer *tb = b;
+
+  if (ta->due_us != tb->due_us)
+    return ta->due_us < tb->due_us ? -1 : 1;
+  return ta->order < tb->order ? -1 : ta->order > tb->order;
+}
+
+static void
+update_timer_source (CbSimServer *self)
+{
+  GSequenceIter *first = g_sequence_get_begin_iter (self->timers);
+
+  if (g_sequence_iter_is_end (first))
+    g_source_set_ready_time (self->timer_source, -1);
+  else
+    g_source_set_ready_time (self->timer_source, ((SimTimer *) g_sequence_get (first))->due_us);
+}
+
+static gboolean
+run_timers_cb (gpointer user_data)
+{
+  CbSimServer *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  for (;;)
+    {
+      GSequenceIter *first = g_sequence_get_begin_iter (self->timers);
+      SimTimer *timer;
+      SimCall *call;
+      SimStep step;
+
+      if (g_sequence_iter_is_end (first))
+        break;
+
+      timer = g_sequence_get (first);
+      if (timer->due_us > now)
+        break;
+
+      call = g_steal_pointer (&timer->call);
+      step = timer->step;
+      call->timer = NULL;
+      g_sequence_remove (first);
+
+      step (call);
+      sim_call_unref (call);
+    }
+
+  update_timer_source (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+timer_source_dispatch (GSource     *source,
+                       GSourceFunc  callback,
+                       gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs timer_source_funcs = {
+  .dispatch = timer_source_dispatch,
+};
+
+static void
+sim_call_schedule (SimCall *call,
+                   guint    sim_ms,
+                   SimStep  step)
+{
+  CbSimServer *self = call->server;
+  SimTimer *timer;
+
+  g_assert (call->timer == NULL);
+  g_assert (self != NULL);
+
+  timer = g_new0 (SimTimer, 1);
+  timer->due_us = g_get_monotonic_time () + (gint64) scaled_ms (self, sim_ms) * 1000;
+  timer->order = self->next_timer_order++;
+  timer->call = sim_call_ref (call);
+  timer->step = step;
+  call->timer = g_sequence_insert_sorted (self->timers, timer, sim_timer_compare, NULL);
+
+  if (g_sequence_iter_is_begin (call->timer))
+    g_source_set_ready_time (self->timer_source, timer->due_us);
 }
 
 static const char *
@@ -536,13 +641,11 @@ sim_call_pump (SimCall *call)
 
 /* The call's life on timers: ring → (connect → talk →) end → analysis. */
 
-static gboolean
-analysis_cb (gpointer user_data)
+static void
+analysis_cb (SimCall *call)
 {
-  SimCall *call = user_data;
   g_autoptr(GBytes) body = NULL;
 
-  call->timer_id = 0;
   call->analyzed = TRUE;
 
   body = sim_call_event_body (call, EVENT_ANALYZED);
@@ -553,8 +656,6 @@ analysis_cb (gpointer user_data)
       g_autoptr(GBytes) ended = g_steal_pointer (&call->held_ended);
       sim_call_queue_event (call, EVENT_ENDED, ended);
     }
-
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -607,38 +708,22 @@ sim_call_end (SimCall *call)
   sim_call_schedule (call, call->analysis_ms, analysis_cb);
 }
 
-static gboolean
-hangup_cb (gpointer user_data)
+static void
+ring_cb (SimCall *call)
 {
-  SimCall *call = user_data;
-
-  call->timer_id = 0;
-  sim_call_end (call);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-ring_cb (gpointer user_data)
-{
-  SimCall *call = user_data;
   g_autoptr(GBytes) body = NULL;
-
-  call->timer_id = 0;
 
   if (call->outcome != SIM_ANSWERED && call->outcome != SIM_VOICEMAIL)
     {
       sim_call_end (call);
-      return G_SOURCE_REMOVE;
+      return;
     }
 
   call->status = CB_CALL_STATUS_ONGOING;
   call->start_ms = now_ms ();
   body = sim_call_event_body (call, EVENT_STARTED);
   sim_call_queue_event (call, EVENT_STARTED, body);
-  sim_call_schedule (call, call->talk_ms, hangup_cb);
-
-  return G_SOURCE_REMOVE;
+  sim_call_schedule (call, call->talk_ms, sim_call_end);
 }
 
 static guint
@@ -823,28 +908,44 @@ is_e164 (const char *s)
   return TRUE;
 }
 
-/* Checks a create-phone-call body; fills @call's fields or returns a message for 400. */
-static char *
-read_create_body (SoupServerMessage *msg,
-                  SimCall           *call)
+/* The request body as JSON, or NULL with @error set. */
+static JsonNode *
+parse_request_body (SoupServerMessage  *msg,
+                    GError            **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *numbers[] = { "from_number", "to_number" };
   gconstpointer data;
-  JsonObject *object;
-  JsonNode *root;
-  JsonNode *node;
   gsize len;
 
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   data = g_bytes_get_data (body, &len);
-  if (len == 0 || !json_parser_load_from_data (parser, data, len, &error))
-    return g_strdup_printf ("The request body is not valid JSON: %s",
-                            error ? error->message : "empty body");
+  if (len == 0)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "empty body");
+      return NULL;
+    }
 
-  root = json_parser_get_root (parser);
+  if (!json_parser_load_from_data (parser, data, len, error))
+    return NULL;
+
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+/* Checks a create-phone-call body (@root, or @parse_error when it is not JSON); fills
+ * @call's fields or returns a message for 400. */
+static char *
+read_create_body (JsonNode     *root,
+                  const GError *parse_error,
+                  SimCall      *call)
+{
+  const char *numbers[] = { "from_number", "to_number" };
+  JsonObject *object;
+  JsonNode *node;
+
+  if (root == NULL)
+    return g_strdup_printf ("The request body is not valid JSON: %s", parse_error->message);
+
   if (!JSON_NODE_HOLDS_OBJECT (root))
     return g_strdup ("The request body is not a JSON object");
   object = json_node_get_object (root);
@@ -905,27 +1006,20 @@ read_create_body (SoupServerMessage *msg,
 }
 
 static JsonObject *
-new_request_record (guint              seq,
-                    SoupServerMessage *msg)
+new_request_record (guint     seq,
+                    JsonNode *root)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GBytes) body = NULL;
   JsonObject *record = json_object_new ();
   static const char *copied[] = { "from_number", "to_number", "override_agent_id",
                                   "retell_llm_dynamic_variables", "metadata" };
-  gconstpointer data;
-  gsize len;
 
   json_object_set_int_member (record, "seq", seq);
   json_object_set_int_member (record, "received_at", now_ms ());
   json_object_set_null_member (record, "call_id");
 
-  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  data = g_bytes_get_data (body, &len);
-  if (len > 0 && json_parser_load_from_data (parser, data, len, NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     {
-      JsonObject *object = json_node_get_object (json_parser_get_root (parser));
+      JsonObject *object = json_node_get_object (root);
 
       for (guint i = 0; i < G_N_ELEMENTS (copied); i++)
         {
@@ -996,6 +1090,8 @@ handle_create (CbSimServer       *self,
 {
   g_autoptr(GRand) rand = NULL;
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) parse_error = NULL;
   g_autofree char *problem = NULL;
   JsonObject *record;
   SimCall *call;
@@ -1003,7 +1099,8 @@ handle_create (CbSimServer       *self,
   guint seq;
 
   seq = self->next_seq++;
-  record = new_request_record (seq, msg);
+  root = parse_request_body (msg, &parse_error);
+  record = new_request_record (seq, root);
   g_ptr_array_add (self->requests, record);
 
   if (!is_authorized (self, msg))
@@ -1036,7 +1133,7 @@ handle_create (CbSimServer       *self,
       respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
                      "An unexpected server error occurred.");
     }
-  else if ((problem = read_create_body (msg, call)) != NULL)
+  else if ((problem = read_create_body (root, parse_error, call)) != NULL)
     {
       json_object_set_int_member (record, "http_status", SOUP_STATUS_BAD_REQUEST);
       respond_error (msg, SOUP_STATUS_BAD_REQUEST, problem);
@@ -1343,6 +1440,10 @@ cb_sim_server_dispose (GObject *object)
     sim_call_detach (value);
   g_hash_table_remove_all (self->calls);
 
+  if (self->timer_source != NULL)
+    g_source_destroy (self->timer_source);
+  g_clear_pointer (&self->timer_source, g_source_unref);
+
   /* Let held-back answers go before the connections close. */
   g_hash_table_iter_init (&iter, self->slow);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -1373,6 +1474,7 @@ cb_sim_server_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->calls, g_hash_table_unref);
   g_clear_pointer (&self->slow, g_hash_table_unref);
+  g_clear_pointer (&self->timers, g_sequence_free);
   g_clear_pointer (&self->requests, g_ptr_array_unref);
   g_clear_pointer (&self->api_key, g_free);
   g_clear_pointer (&self->authorization, g_free);
@@ -1624,6 +1726,11 @@ cb_sim_server_init (CbSimServer *self)
                                        (GDestroyNotify) sim_call_unref);
   self->slow = g_hash_table_new (NULL, NULL);
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  self->timers = g_sequence_new ((GDestroyNotify) sim_timer_free);
+  self->timer_source = g_source_new (&timer_source_funcs, sizeof (GSource));
+  g_source_set_name (self->timer_source, "[callboard-sim] call timers");
+  g_source_set_callback (self->timer_source, run_timers_cb, self, NULL);
+  g_source_attach (self->timer_source, NULL);
 
   self->api_key = g_strdup ("");
   self->authorization = g_strdup ("Bearer ");
