@@ -450,23 +450,24 @@ check_outcome (const char *rate,
 {
   g_autoptr(Receiver) receiver = receiver_new ();
   g_autoptr(CbSimServer) sim = new_sim (receiver->url, 7);
-  g_autofree char *ids[3] = { NULL };
+  const guint n_calls = 3;
+  g_auto(GStrv) ids = g_new0 (char *, n_calls + 1);
   g_auto(GStrv) names = g_strsplit (expected_events, " ", -1);
   guint n_events = g_strv_length (names);
 
   only_outcome (sim, rate);
 
-  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+  for (guint i = 0; i < n_calls; i++)
     {
       g_autofree char *attempt = g_strdup_printf ("att_%u", i);
       ids[i] = create_call (sim, "+14155550123", attempt);
     }
 
-  wait_hooks (receiver, sim, n_events * G_N_ELEMENTS (ids));
+  wait_hooks (receiver, sim, n_events * n_calls);
   g_assert_cmpuint (receiver->n_bad_signatures, ==, 0);
-  g_assert_cmpuint (receiver->n_requests, ==, n_events * G_N_ELEMENTS (ids));
+  g_assert_cmpuint (receiver->n_requests, ==, n_events * n_calls);
 
-  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+  for (guint i = 0; i < n_calls; i++)
     {
       g_autofree char *events = events_of (receiver, ids[i]);
       g_autofree char *attempt = g_strdup_printf ("att_%u", i);
@@ -826,7 +827,7 @@ test_calls_list (void)
   g_autofree char *and_url = sim_url (sim, "/sim/calls?metadata.batch_id=batch_1&"
                                       "metadata.attempt_id=att_3");
   g_autofree char *none_url = sim_url (sim, "/sim/calls?metadata.attempt_id=att_9");
-  g_autofree char *ids[4] = { NULL };
+  g_auto(GStrv) ids = g_new0 (char *, 5);
   g_autoptr(CbTestResponse) refused = NULL;
   g_autoptr(CbTestResponse) all = NULL;
   g_autoptr(CbTestResponse) one = NULL;
