@@ -492,6 +492,7 @@ test_lock_other_process (void)
 
 /* Files that are not ours */
 
+/* @expected_message: what follows the quoted path, or NULL for any message */
 static void
 assert_refused_untouched (const char *name,
                           const char *data,
@@ -512,7 +513,7 @@ assert_refused_untouched (const char *name,
   g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_A_DATABASE);
   if (expected_message != NULL)
     {
-      g_autofree char *expected = g_strdup_printf (expected_message, path);
+      g_autofree char *expected = g_strconcat ("“", path, "”", expected_message, NULL);
       g_assert_cmpstr (error->message, ==, expected);
     }
   else
@@ -538,7 +539,7 @@ test_refuse_foreign_files (void)
     0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0,
     'I', 'E', 'N', 'D', 0xae, 'B', 0x60, 0x82,
   };
-  const char *not_sqlite = "“%s” is not a Callboard database (it is not an SQLite file). "
+  const char *not_sqlite = " is not a Callboard database (it is not an SQLite file). "
                            "It was left as it is.";
   g_autoptr(GString) corrupt = g_string_new_len ("SQLite format 3\0", 16);
   g_autofree char *other_path = new_db_path ("other-program.db");
@@ -572,7 +573,7 @@ test_refuse_foreign_files (void)
     bytes = read_bytes (other_path);
     assert_refused_untouched ("other-program.db", g_bytes_get_data (bytes, NULL),
                               g_bytes_get_size (bytes),
-                              "“%s” is a database of another program, not a Callboard "
+                              " is a database of another program, not a Callboard "
                               "database. It was left as it is.");
   }
 }
@@ -733,6 +734,14 @@ test_new_id (void)
   for (const char *p = a + 6; *p; p++)
     g_assert_true (g_ascii_isdigit (*p) || (*p >= 'a' && *p <= 'f'));
   g_assert_cmpstr (a, !=, b);
+
+  /* Made later, sorted later. */
+  g_usleep (2000);
+  {
+    g_autofree char *c = cb_store_new_id ("batch");
+    g_assert_cmpstr (a, <, c);
+    g_assert_cmpstr (b, <, c);
+  }
 }
 
 /* Batches */

@@ -124,7 +124,8 @@ static const char * const v1_sql[] = {
   " claimed_until INT64)",
   "CREATE INDEX recipients_due ON recipients (batch_id, status, next_attempt_at)",
   "CREATE UNIQUE INDEX recipients_row ON recipients (batch_id, row_number)",
-  "CREATE INDEX recipients_call ON recipients (provider_call_id)",
+  "CREATE INDEX recipients_call ON recipients (provider_call_id)"
+  " WHERE provider_call_id IS NOT NULL",
 
   "CREATE TABLE suppressions ("
   " number TEXT NOT NULL PRIMARY KEY,"
@@ -151,7 +152,8 @@ static const char * const v2_sql[] = {
   " ended_at INT64)",
   "CREATE UNIQUE INDEX attempts_recipient ON attempts (recipient_id, number)",
   "CREATE INDEX attempts_batch ON attempts (batch_id, started_at)",
-  "CREATE INDEX attempts_call ON attempts (provider_call_id)",
+  "CREATE INDEX attempts_call ON attempts (provider_call_id)"
+  " WHERE provider_call_id IS NOT NULL",
 
   "CREATE TABLE webhook_inbox ("
   " id TEXT NOT NULL PRIMARY KEY,"

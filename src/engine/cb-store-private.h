@@ -34,7 +34,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GdaStatement, g_object_unref)
  * gint → int, gint64 → gint64 (cast literals: (gint64) 0).
  */
 
-/* "batch" → "batch_" + 24 lowercase hex characters from the system's random source. */
+/* "batch" → "batch_" + 24 lowercase hex characters: 12 for the time in ms, 12 from the
+ * system's random source. Later ids sort after earlier ones (one ms apart or more). */
 char          *cb_store_new_id                 (const char    *prefix);
 gint64         cb_store_now_ms                 (void);
 /* A UTC GDateTime for a time in ms since the epoch. */

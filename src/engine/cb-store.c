@@ -186,18 +186,24 @@ random_bytes (guint8 *buf,
   g_mutex_unlock (&mutex);
 }
 
-/* Writes @prefix "_" and 24 hex characters into @out (at least strlen (prefix) + 26 bytes). */
+/* Writes @prefix "_" and 24 hex characters into @out (at least strlen (prefix) + 26 bytes):
+ * 12 for the time in milliseconds, 12 random. Ids made one after the other sort in that
+ * order, so a batch's recipients go to the end of the primary-key index instead of all
+ * over it (which made inserting them four times slower). */
 static void
 format_new_id (char       *out,
                const char *prefix)
 {
   static const char hex[] = "0123456789abcdef";
-  guint8 bytes[12];
+  guint64 ms = (guint64)(g_get_real_time () / 1000);
+  guint8 bytes[6];
   gsize len = strlen (prefix);
 
   random_bytes (bytes, sizeof bytes);
   memcpy (out, prefix, len);
   out[len++] = '_';
+  for (int shift = 44; shift >= 0; shift -= 4)
+    out[len++] = hex[(ms >> shift) & 0xf];
   for (guint i = 0; i < sizeof bytes; i++)
     {
       out[len++] = hex[bytes[i] >> 4];
