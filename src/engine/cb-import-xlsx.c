@@ -63,6 +63,7 @@ typedef struct
   GsfInfile        *zip;
   GPtrArray        *shared_strings;
 
+  char             *sheet_name;
   PartIO           *sheet_io;
   xmlTextReaderPtr  sheet;
   gboolean          done;
@@ -744,7 +745,7 @@ cb_xlsx_reader_next_row (CbRowReader  *reader,
       return CB_ROW_READER_END;
     }
 
-  set_damaged_error (self, error, _("the first worksheet"), self->sheet_io);
+  set_damaged_error (self, error, self->sheet_name, self->sheet_io);
   return CB_ROW_READER_ERROR;
 }
 
@@ -755,6 +756,7 @@ cb_xlsx_reader_free (CbRowReader *reader)
 
   g_clear_pointer (&self->sheet, xmlFreeTextReader);
   g_clear_pointer (&self->sheet_io, part_io_free);
+  g_free (self->sheet_name);
   g_clear_pointer (&self->shared_strings, g_ptr_array_unref);
   g_clear_object (&self->zip);
   g_clear_pointer (&self->bytes, g_bytes_unref);
@@ -866,6 +868,7 @@ cb_xlsx_reader_open (CbXlsxReader  *self,
       return FALSE;
     }
 
+  self->sheet_name = g_strdup (sheet_name);
   self->sheet_io = g_new0 (PartIO, 1);
   self->sheet_io->input = g_steal_pointer (&sheet_input);
   self->sheet = part_reader_new (self->sheet_io);

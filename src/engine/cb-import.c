@@ -27,7 +27,9 @@
  * worker threads that parse the phone numbers (libphonenumber is thread-safe and is where
  * the time goes). The checks that depend on order (duplicates) and the counting run in
  * the calling thread, chunk by chunk in file order, so the result never depends on
- * scheduling. At most a few chunks are in flight: memory does not grow with the file. */
+ * scheduling. At most a few chunks are in flight. Each phone text is parsed once per
+ * file (see memo_key()): repeated numbers cost a lookup. What grows with the file is one
+ * entry per distinct number, for the duplicate check and that memo. */
 
 #define G_LOG_DOMAIN "callboard-import"
 
@@ -414,6 +416,13 @@ number_from_e164 (const char *e164)
 
 typedef struct _Importer Importer;
 
+/* What cb_phone_parse() said about one phone text. */
+typedef struct
+{
+  CbPhoneResult result;
+  CbParsedPhone parsed;
+} ParseResult;
+
 typedef struct
 {
   Importer      *importer;
@@ -422,6 +431,10 @@ typedef struct
   char         **cells;        /* n_rows × importer->n_columns; NULL is empty */
   CbPhoneResult  results[CHUNK_ROWS];
   CbParsedPhone  parsed[CHUNK_ROWS];
+  /* The memo entry of each row's phone text: filled from this row when it is the
+   * first with that text, read by the later ones (which the workers skip). */
+  ParseResult   *memo[CHUNK_ROWS];
+  gboolean       repeat[CHUNK_ROWS];
   gboolean       done;
 } Chunk;
 
@@ -440,6 +453,7 @@ struct _Importer
   guint           n_columns;
   guint           phone_index;
   NumberSet       seen;
+  GHashTable     *memo;
 
   GThreadPool    *pool;
   GMutex          mutex;
@@ -480,6 +494,9 @@ parse_chunk (Chunk *chunk)
   for (guint i = 0; i < chunk->n_rows; i++)
     {
       const char *phone = chunk->cells[(gsize)i * importer->n_columns + importer->phone_index];
+
+      if (chunk->repeat[i])
+        continue;
 
       chunk->results[i] = cb_phone_parse (phone != NULL ? phone : "", importer->region,
                                           &chunk->parsed[i]);
@@ -572,7 +589,20 @@ finish_chunk (Importer *self,
   for (guint i = 0; i < chunk->n_rows; i++)
     {
       CbParsedPhone *parsed = &chunk->parsed[i];
+      ParseResult *memo = chunk->memo[i];
       int reason = -1;
+
+      /* The first row with a text precedes the others and is finished first. */
+      if (memo != NULL && chunk->repeat[i])
+        {
+          chunk->results[i] = memo->result;
+          *parsed = memo->parsed;
+        }
+      else if (memo != NULL)
+        {
+          memo->result = chunk->results[i];
+          memo->parsed = *parsed;
+        }
 
       switch (chunk->results[i])
         {
@@ -705,10 +735,72 @@ importer_clear (Importer *self)
   g_queue_clear_full (&self->pending, (GDestroyNotify)chunk_free);
   g_clear_pointer (&self->filling, chunk_free);
   number_set_clear (&self->seen);
+  g_clear_pointer (&self->memo, g_hash_table_unref);
   g_clear_pointer (&self->region, g_free);
   g_clear_pointer (&self->allowed, g_strfreev);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
+}
+
+/* The memo key of a phone cell, NULL when it is blank. A text made only of digits,
+ * spaces and the punctuation ( ) - . / after at most one leading "+" means to
+ * libphonenumber exactly its digits (and the plus): all such texts share the key
+ * "+digits" or "digits", so "(415) 555-0100" and "415.555.0100" are parsed once (two
+ * digits with punctuation can be unparsable where the bare digits are merely invalid:
+ * the same reason either way). Any other text is a key of its own, after "=". */
+static char *
+memo_key (const char *cell)
+{
+  g_autofree char *text = trim_dup (cell);
+  char key[72];
+  const char *p = text;
+  gsize n = 0;
+
+  if (text[0] == '\0')
+    return NULL;
+
+  if (strlen (text) > 64)
+    return g_strconcat ("=", text, NULL);
+
+  if (*p == '+')
+    key[n++] = *p++;
+  for (; *p != '\0'; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        key[n++] = *p;
+      else if (strchr (" ()-./", *p) == NULL)
+        return g_strconcat ("=", text, NULL);
+    }
+  key[n] = '\0';
+
+  return g_strdup (key);
+}
+
+/* Links row @index of @chunk to the memo entry of its phone text. */
+static void
+remember_phone (Importer *self,
+                Chunk    *chunk,
+                guint     index)
+{
+  const char *phone = chunk->cells[(gsize)index * self->n_columns + self->phone_index];
+  g_autofree char *key = phone != NULL ? memo_key (phone) : NULL;
+  ParseResult *memo = NULL;
+
+  chunk->repeat[index] = FALSE;
+
+  if (key != NULL)
+    {
+      memo = g_hash_table_lookup (self->memo, key);
+      if (memo != NULL)
+        chunk->repeat[index] = TRUE;
+      else
+        {
+          memo = g_new0 (ParseResult, 1);
+          g_hash_table_insert (self->memo, g_steal_pointer (&key), memo);
+        }
+    }
+
+  chunk->memo[index] = memo;
 }
 
 static void
@@ -946,6 +1038,7 @@ read_rows (Importer               *self,
               g_free (g_ptr_array_index (cells, i));
           }
         g_ptr_array_set_size (cells, 0);
+        remember_phone (self, chunk, chunk->n_rows);
         chunk->rows[chunk->n_rows++] = row;
 
         if (chunk->n_rows == CHUNK_ROWS)
@@ -1023,6 +1116,7 @@ importer_init (Importer               *self,
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   g_queue_init (&self->pending);
+  self->memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->display_name = display_name;
 
   if (options->default_region == NULL)
@@ -1161,6 +1255,13 @@ cb_import_file (const char             *path,
   max_bytes = options->max_bytes > 0 ? options->max_bytes : CB_IMPORT_DEFAULT_MAX_BYTES;
 
   display_name = g_path_get_basename (path);
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_set_error (error, CB_IMPORT_ERROR, CB_IMPORT_ERROR_CANCELLED,
+                   _("Reading “%s” was cancelled"), display_name);
+      return NULL;
+    }
+
   file = g_file_new_for_path (path);
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
@@ -1281,6 +1382,13 @@ cb_import_bytes (GBytes                 *bytes,
     options = &default_options;
   max_bytes = options->max_bytes > 0 ? options->max_bytes : CB_IMPORT_DEFAULT_MAX_BYTES;
   name = display_name != NULL ? g_path_get_basename (display_name) : g_strdup (_("upload"));
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_set_error (error, CB_IMPORT_ERROR, CB_IMPORT_ERROR_CANCELLED,
+                   _("Reading “%s” was cancelled"), name);
+      return NULL;
+    }
 
   data = g_bytes_get_data (bytes, &len);
   if (!check_size (name, len, max_bytes, error))
