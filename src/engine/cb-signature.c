@@ -112,23 +112,28 @@ check_time (gint64       timestamp,
             const char  *unit,
             GError     **error)
 {
+  /* Numbers are formatted apart so the translatable strings hold no platform macros. */
+  char ts[32], tol[32], cur[32];
+
+  g_snprintf (ts, sizeof ts, "%" G_GINT64_FORMAT, timestamp);
+  g_snprintf (tol, sizeof tol, "%" G_GINT64_FORMAT, tolerance);
+  g_snprintf (cur, sizeof cur, "%" G_GINT64_FORMAT, now);
+
   if (now - timestamp > tolerance)
     {
       g_set_error (error, CB_SIGNATURE_ERROR, CB_SIGNATURE_ERROR_EXPIRED,
-                   _("The signature timestamp %" G_GINT64_FORMAT " is too old: "
-                     "it must be within %" G_GINT64_FORMAT " %s of the current time %"
-                     G_GINT64_FORMAT),
-                   timestamp, tolerance, unit, now);
+                   _("The signature timestamp %s is too old: "
+                     "it must be within %s %s of the current time %s"),
+                   ts, tol, unit, cur);
       return FALSE;
     }
 
   if (timestamp - now > tolerance)
     {
       g_set_error (error, CB_SIGNATURE_ERROR, CB_SIGNATURE_ERROR_FUTURE,
-                   _("The signature timestamp %" G_GINT64_FORMAT " is in the future: "
-                     "it must be within %" G_GINT64_FORMAT " %s of the current time %"
-                     G_GINT64_FORMAT),
-                   timestamp, tolerance, unit, now);
+                   _("The signature timestamp %s is in the future: "
+                     "it must be within %s %s of the current time %s"),
+                   ts, tol, unit, cur);
       return FALSE;
     }
 
