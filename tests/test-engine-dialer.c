@@ -125,7 +125,20 @@ check_status_cb (gpointer data)
 static gboolean
 timeout_cb (gpointer data)
 {
-  g_error ("Timed out waiting");
+  WaitStatus *wait = data;
+  g_autoptr(CbBatch) batch = cb_store_get_batch (wait->f->store, wait->id, NULL);
+  const CbBatchCounters *c = cb_batch_get_counters (batch);
+  g_autoptr(GdaDataModel) attempts = cb_store_select (wait->f->store, NULL,
+                                                      "SELECT recipient_id, number, http_status, outcome,"
+                                                      " error, started_at, ended_at FROM attempts"
+                                                      " ORDER BY started_at", NULL);
+
+  gda_data_model_dump (attempts, stderr);
+  g_error ("Timed out waiting for batch %s to be %s: it is %s (pause reason: %s), "
+           "pending %u, dialing %u, completed %u, failed %u",
+           wait->id, cb_batch_status_to_string (wait->status),
+           cb_batch_status_to_string (cb_batch_get_status (batch)),
+           cb_batch_get_pause_reason (batch), c->pending, c->dialing, c->completed, c->failed);
   return G_SOURCE_REMOVE;
 }
 
@@ -137,7 +150,7 @@ wait_for_status (Fixture       *f,
 {
   WaitStatus wait = { f, id, status, g_main_loop_new (NULL, FALSE) };
   guint check = g_timeout_add (20, check_status_cb, &wait);
-  guint timeout = g_timeout_add_seconds (timeout_s, timeout_cb, NULL);
+  guint timeout = g_timeout_add_seconds (timeout_s, timeout_cb, &wait);
 
   if (batch_status (f, id) != status)
     g_main_loop_run (wait.loop);
@@ -279,7 +292,7 @@ test_thousand (Fixture       *f,
   assert_counters_add_up (f, id, 1000);
   assert_one_call_per_attempt (f, id);
   /* Retried rows have two attempts at most (max_retries 1). */
-  g_assert_cmpint (count (f, "SELECT MAX (number) FROM attempts WHERE batch_id = ##id::string",
+  g_assert_cmpint (count (f, "SELECT COALESCE (MAX (number), 0) FROM attempts WHERE batch_id = ##id::string",
                           id), <=, 2);
 }
 
@@ -305,6 +318,125 @@ test_cancel_running (Fixture       *f,
                              " AND status = 'pending'", id), ==, 0);
 }
 
+static void
+set_outcomes (Fixture *f,
+              double   answered,
+              double   no_answer,
+              double   busy)
+{
+  g_object_set (cb_engine_get_sim_server (f->engine),
+                "answer-rate", answered,
+                NULL);
+  g_object_set (cb_engine_get_sim_server (f->engine),
+                "no-answer-rate", no_answer,
+                "busy-rate", busy,
+                "failed-rate", 0.0,
+                "voicemail-rate", 0.0,
+                NULL);
+}
+
+/* Busy and no answer: tried again after retry_delay_s, up to max_retries. */
+static void
+test_retry_busy (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(CbBatch) batch = NULL;
+  g_autoptr(GdaDataModel) gaps = NULL;
+  const char *id;
+
+  set_outcomes (f, 0.0, 0.5, 0.5);
+  batch = create_batch (f, 6, 6, 2, 1, NULL);
+  id = cb_batch_get_id (batch);
+  g_assert_true (cb_engine_start_batch (f->engine, id, NULL));
+  wait_for_status (f, id, CB_BATCH_STATUS_COMPLETED, 60);
+
+  assert_counters_add_up (f, id, 6);
+  assert_one_call_per_attempt (f, id);
+  /* Three attempts each (one and two retries), all failed, none connected. */
+  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+                             " AND status = 'failed' AND attempts = 3"
+                             " AND outcome IN ('busy', 'no_answer')", id), ==, 6);
+  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
+                   ==, 18);
+  /* Each retry started at least retry_delay_s after the attempt before it ended. */
+  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts a JOIN attempts p"
+                             " ON p.recipient_id = a.recipient_id AND p.number = a.number - 1"
+                             " WHERE a.batch_id = ##id::string AND a.started_at < p.ended_at + 1000",
+                          id), ==, 0);
+}
+
+/* 429 holds the account back, uses no retry, and the batch still completes. */
+static void
+test_rate_limited (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(CbBatch) batch = NULL;
+  const char *id;
+
+  set_outcomes (f, 1.0, 0.0, 0.0);
+  g_object_set (cb_engine_get_sim_server (f->engine), "rate-429", 0.3, NULL);
+  batch = create_batch (f, 12, 4, 0, 0, NULL);
+  id = cb_batch_get_id (batch);
+  g_assert_true (cb_engine_start_batch (f->engine, id, NULL));
+  wait_for_status (f, id, CB_BATCH_STATUS_COMPLETED, 90);
+
+  assert_counters_add_up (f, id, 12);
+  assert_one_call_per_attempt (f, id);
+  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
+                             " AND http_status = 429 AND outcome = 'rate_limited'", id), >, 0);
+  /* max_retries 0, yet every number was answered: a 429 is not an attempt that counts. */
+  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+                             " AND status = 'completed' AND attempts = 1", id), ==, 12);
+}
+
+/* A storm of 500s pauses the batch with a reason. */
+static void
+test_auto_pause (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(CbBatch) batch = NULL;
+  g_autoptr(CbBatch) after = NULL;
+  const char *id;
+
+  g_object_set (cb_engine_get_sim_server (f->engine), "rate-500", 1.0, NULL);
+  batch = create_batch (f, 100, 5, 2, 0, NULL);
+  id = cb_batch_get_id (batch);
+  g_assert_true (cb_engine_start_batch (f->engine, id, NULL));
+  wait_for_status (f, id, CB_BATCH_STATUS_PAUSED, 60);
+
+  after = cb_store_get_batch (f->store, id, NULL);
+  g_assert_true (g_str_has_prefix (cb_batch_get_pause_reason (after),
+                                   "Paused automatically: "));
+  g_assert_nonnull (strstr (cb_batch_get_pause_reason (after), "within two minutes"));
+  /* It stopped early: far fewer attempts than the 300 it could have burnt. */
+  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
+                   <, 40);
+}
+
+/* No webhook arrives: polling get-call fills every outcome in, once. */
+static void
+test_polling (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(CbBatch) batch = NULL;
+  const char *id;
+
+  g_object_set (cb_engine_get_sim_server (f->engine), "drop-webhook-rate", 1.0, NULL);
+  cb_dialer_set_poll_timeout (cb_engine_get_dialer (f->engine), 400);
+  batch = create_batch (f, 40, 20, 0, 0, NULL);
+  id = cb_batch_get_id (batch);
+  g_assert_true (cb_engine_start_batch (f->engine, id, NULL));
+  wait_for_status (f, id, CB_BATCH_STATUS_COMPLETED, 60);
+
+  assert_counters_add_up (f, id, 40);
+  assert_one_call_per_attempt (f, id);
+  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+                             " AND outcome IS NOT NULL AND ended_at IS NOT NULL", id), ==, 40);
+  /* Each call's end was stored once, as call_ended, though nothing was POSTed. */
+  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM webhook_inbox WHERE event_key LIKE 'call_ended:%'"
+                             " AND ##id::string IS NOT NULL", id), ==, 40);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -316,6 +448,15 @@ main (int   argc,
   g_test_add ("/engine/dialer/thousand", Fixture, NULL, fixture_setup, test_thousand,
               fixture_teardown);
   g_test_add ("/engine/dialer/cancel-running", Fixture, NULL, fixture_setup, test_cancel_running,
+              fixture_teardown);
+
+  g_test_add ("/engine/dialer/retry-busy", Fixture, NULL, fixture_setup, test_retry_busy,
+              fixture_teardown);
+  g_test_add ("/engine/dialer/rate-limited", Fixture, NULL, fixture_setup, test_rate_limited,
+              fixture_teardown);
+  g_test_add ("/engine/dialer/auto-pause", Fixture, NULL, fixture_setup, test_auto_pause,
+              fixture_teardown);
+  g_test_add ("/engine/dialer/polling", Fixture, NULL, fixture_setup, test_polling,
               fixture_teardown);
 
   return g_test_run ();

@@ -43,8 +43,8 @@ fixture_setup (Fixture       *f,
 
   params.name = "Webhooks";
   params.agent_id = "agent_demo";
-  params.max_retries = 0;
-  params.retry_delay_s = 0;
+  params.max_retries = data != NULL ? 2 : 0;
+  params.retry_delay_s = data != NULL ? 600 : 0;
   csv = g_bytes_new_static ("phone\n+12122021000\n+12122021001\n", 32);
   f->batch = cb_store_import_bytes (f->store, &params, csv, "t.csv", FALSE, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -256,6 +256,42 @@ test_out_of_order (Fixture       *f,
   g_assert_cmpstr (cb_recipient_get_transcript (r), ==, "Agent: hello");
 }
 
+/* With retries left: busy comes back after retry_delay_s, an invalid destination never. */
+static void
+test_retry_by_reason (Fixture       *f,
+                      gconstpointer  data)
+{
+  CbDialClaim *busy = g_ptr_array_index (f->claims, 0);
+  CbDialClaim *invalid = g_ptr_array_index (f->claims, 1);
+  g_autofree char *b1 = event_body ("call_ended", "call_busy", busy, "dial_busy");
+  g_autofree char *b2 = event_body ("call_ended", "call_invalid", invalid, "invalid_destination");
+  g_autofree char *sig1 = sign (SIM_KEY, b1, g_get_real_time () / 1000);
+  g_autofree char *sig2 = sign (SIM_KEY, b2, g_get_real_time () / 1000);
+  g_autoptr(CbRecipient) r1 = NULL;
+  g_autoptr(CbRecipient) r2 = NULL;
+  g_autofree char *counters = NULL;
+  gint64 before = g_get_real_time () / 1000;
+  gint64 next;
+
+  g_assert_cmpuint (post (f, "/webhooks/sim", b1, sig1, NULL), ==, 200);
+  g_assert_cmpuint (post (f, "/webhooks/sim", b2, sig2, NULL), ==, 200);
+  counters = snapshot (f);
+  g_assert_cmpstr (counters, ==, "p1 d0 c0 f1 u0 s0;inbox 2;dialing 0");
+
+  r1 = cb_store_get_recipient (f->store, busy->recipient_id, NULL);
+  g_assert_cmpint (cb_recipient_get_status (r1), ==, CB_RECIPIENT_STATUS_PENDING);
+  g_assert_cmpstr (cb_recipient_get_outcome (r1), ==, "busy");
+  g_assert_nonnull (cb_recipient_get_next_attempt_at (r1));
+  next = g_date_time_to_unix (cb_recipient_get_next_attempt_at (r1)) * 1000;
+  g_assert_cmpint (next, >=, before + 600 * 1000 - 1000);
+  g_assert_cmpint (next, <=, g_get_real_time () / 1000 + 600 * 1000);
+
+  r2 = cb_store_get_recipient (f->store, invalid->recipient_id, NULL);
+  g_assert_cmpint (cb_recipient_get_status (r2), ==, CB_RECIPIENT_STATUS_FAILED);
+  g_assert_cmpstr (cb_recipient_get_outcome (r2), ==, "invalid_destination");
+  g_assert_null (cb_recipient_get_next_attempt_at (r2));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -268,6 +304,9 @@ main (int   argc,
   g_test_add ("/engine/webhooks/once", Fixture, NULL, fixture_setup, test_once, fixture_teardown);
   g_test_add ("/engine/webhooks/out-of-order", Fixture, NULL, fixture_setup, test_out_of_order,
               fixture_teardown);
+
+  g_test_add ("/engine/webhooks/retry-by-reason", Fixture, "retries", fixture_setup,
+              test_retry_by_reason, fixture_teardown);
 
   return g_test_run ();
 }

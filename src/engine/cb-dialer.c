@@ -579,6 +579,9 @@ pump_batch (CbDialer   *self,
       return current + 1000;
     }
 
+  g_debug ("Batch %s: %u claimed, %u suppressed, next due in %" G_GINT64_FORMAT " ms",
+           batch_id, claims->len, n_suppressed, next_due > 0 ? next_due - current : -1);
+
   if (claims->len == 0 && check.deferred > 0)
     state->next_window_ms = next_due;
 

@@ -14,6 +14,10 @@
 #include <glib/gi18n-lib.h>
 
 /*
+ * Times are read from table columns (ORDER BY … LIMIT 1), never from aggregates: libgda
+ * types an expression's column from the first answer a cached statement gave (NULL, or a
+ * small integer), and later answers that do not fit that type come back as NULL.
+ *
  * Every change that moves a recipient between statuses also moves the batch's counters,
  * in the same transaction, so the counters always add up to the rows.
  *
@@ -267,8 +271,9 @@ cb_store_dialer_next_scheduled (CbStore  *store,
   g_return_val_if_fail (CB_IS_STORE (store), -1);
 
   model = cb_store_select (store, error,
-                           "SELECT MIN (scheduled_at) FROM batches"
-                           " WHERE status = 'scheduled'",
+                           "SELECT scheduled_at FROM batches"
+                           " WHERE status = 'scheduled' AND scheduled_at IS NOT NULL"
+                           " ORDER BY scheduled_at LIMIT 1",
                            NULL);
   if (model == NULL)
     return -1;
@@ -283,24 +288,23 @@ cb_store_dialer_next_due (CbStore     *store,
                           GError     **error)
 {
   g_autoptr(GdaDataModel) model = NULL;
-  gint64 count;
   gint64 next;
 
   g_return_val_if_fail (CB_IS_STORE (store), -1);
 
   model = cb_store_select (store, error,
-                           "SELECT COUNT (*), MIN (COALESCE (next_attempt_at, 0)) FROM recipients"
-                           " WHERE batch_id = ##id::string AND status = 'pending'",
+                           "SELECT next_attempt_at FROM recipients"
+                           " WHERE batch_id = ##id::string AND status = 'pending'"
+                           " ORDER BY next_attempt_at LIMIT 1",
                            "id", batch_id,
                            NULL);
   if (model == NULL)
     return -1;
 
-  count = cb_store_model_get_int64 (model, 0, 0, 0);
-  if (count == 0)
+  if (gda_data_model_get_n_rows (model) < 1)
     return 0;
 
-  next = cb_store_model_get_int64 (model, 1, 0, 0);
+  next = cb_store_model_get_int64 (model, 0, 0, 0);
 
   return MAX (next, now_ms);
 }
@@ -471,9 +475,10 @@ cb_store_dialer_claim (CbStore           *store,
   if (next_due_ms != NULL)
     {
       next_model = cb_store_select (store, error,
-                                    "SELECT MIN (next_attempt_at) FROM recipients"
+                                    "SELECT next_attempt_at FROM recipients"
                                     " WHERE batch_id = ##id::string AND status = 'pending'"
-                                    " AND next_attempt_at > ##now::gint64",
+                                    " AND next_attempt_at > ##now::gint64"
+                                    " ORDER BY next_attempt_at LIMIT 1",
                                     "id", batch_id,
                                     "now", now_ms,
                                     NULL);
@@ -716,7 +721,7 @@ settle_attempt_locked (CbStore        *store,
                      "UPDATE attempts SET outcome = ##outcome::string,"
                      " disconnection_reason = ##reason::string::null,"
                      " error = ##error::string::null, ended_at = ##now::gint64,"
-                     " http_status = COALESCE (##status::gint::null, http_status),"
+                     " http_status = CASE WHEN ##status::gint > 0 THEN ##status::gint ELSE http_status END,"
                      " provider_call_id = COALESCE (provider_call_id, ##call::string::null)"
                      " WHERE id = ##id::string",
                      "outcome", settle->outcome,
