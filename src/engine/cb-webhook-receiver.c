@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cb-clock.h"
 #include "cb-signature.h"
 
 /*
@@ -59,6 +60,7 @@ cb_webhook_receiver_apply (CbWebhookReceiver  *self,
                            GError            **error)
 {
   CbDialApplied applied = { 0 };
+  g_autoptr(GDateTime) now = NULL;
   g_autofree char *key = NULL;
 
   g_return_val_if_fail (CB_IS_WEBHOOK_RECEIVER (self), FALSE);
@@ -72,8 +74,9 @@ cb_webhook_receiver_apply (CbWebhookReceiver  *self,
   if (key == NULL)
     return TRUE;
 
+  now = cb_clock_get_now_utc ();
   if (!cb_store_dialer_apply_event (self->store, provider, key, body, event,
-                                    cb_store_now_ms (), &applied, error))
+                                    cb_store_datetime_to_ms (now), &applied, error))
     return FALSE;
 
   if (duplicate != NULL)
