@@ -253,7 +253,7 @@ test_window_seeded (void)
   g_assert_true (gtk_widget_get_mapped (status));
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Batch Calls");
   g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), ==,
-                   "Batches you create from a spreadsheet of phone numbers appear here.");
+                   "Upload a spreadsheet of phone numbers, pick an agent, and start calling now or at a time you choose.");
 
   /* Agents: the seeded demo agent, with its provider account. */
   cb_window_show_page (window, "agents");

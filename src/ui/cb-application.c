@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cb-engine.h"
 #include "cb-window.h"
 
 struct _CbApplication
@@ -21,6 +22,9 @@ struct _CbApplication
   AdwApplication  parent_instance;
 
   CbStore        *store;
+  CbEngine       *engine;
+  /* Why the engine is not running, shown in the window. */
+  char           *engine_problem;
   /* Shown instead of a window when the store could not be opened. */
   GtkWindow      *error_dialog;
 };
@@ -30,6 +34,10 @@ G_DEFINE_FINAL_TYPE (CbApplication, cb_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry main_entries[] = {
   { "db", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("The database: a path to an SQLite file or a libgda connection string"), N_("URI") },
+  { "listen", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Address of the REST API and the webhook receiver"), N_("HOST:PORT") },
+  { "sim-speed", 0, 0, G_OPTION_ARG_DOUBLE, NULL,
+    N_("Play simulated calls this many times faster than real time"), N_("N") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { NULL }
 };
@@ -89,6 +97,44 @@ show_open_error (CbApplication *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The engine runs in-process on the main loop. When it cannot start (the address is
+ * taken), the window still browses the store and says why nothing is dialled. */
+static void
+start_engine (CbApplication *self,
+              const char    *listen,
+              double         sim_speed)
+{
+  g_autoptr(GError) error = NULL;
+  const char *env_speed = g_getenv ("CALLBOARD_SIM_SPEED");
+
+  g_assert (CB_IS_APPLICATION (self));
+  g_assert (self->store != NULL);
+
+  self->engine = cb_engine_new (self->store, listen);
+  if (sim_speed <= 0 && env_speed != NULL)
+    sim_speed = g_ascii_strtod (env_speed, NULL);
+  if (sim_speed > 0)
+    cb_engine_set_sim_speed (self->engine, sim_speed);
+
+  if (!cb_engine_start (self->engine, &error))
+    {
+      const char *address = listen ? listen : g_getenv ("CALLBOARD_LISTEN");
+
+      if (address == NULL)
+        address = CB_ENGINE_DEFAULT_LISTEN;
+
+      g_warning ("The engine could not start: %s", error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+        self->engine_problem =
+          g_strdup_printf (_("Calls cannot be placed: the address %s is used by another "
+                             "program, perhaps another Callboard. Quit it, or start Callboard "
+                             "with --listen and a free address."), address);
+      else
+        self->engine_problem = g_strdup_printf (_("Calls cannot be placed: %s"), error->message);
+      g_clear_object (&self->engine);
+    }
+}
+
 static int
 cb_application_handle_local_options (GApplication *application,
                                      GVariantDict *options)
@@ -110,8 +156,12 @@ cb_application_command_line (GApplication            *application,
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   g_autofree char *db = NULL;
   g_autofree char *uri = NULL;
+  g_autofree char *listen = NULL;
+  double sim_speed = 0;
 
   g_variant_dict_lookup (options, "db", "s", &db);
+  g_variant_dict_lookup (options, "listen", "s", &listen);
+  g_variant_dict_lookup (options, "sim-speed", "d", &sim_speed);
   uri = resolve_db_uri (command_line, db);
 
   if (self->store == NULL && self->error_dialog == NULL)
@@ -126,6 +176,8 @@ cb_application_command_line (GApplication            *application,
           show_open_error (self, error);
           return 1;
         }
+
+      start_engine (self, listen, sim_speed);
     }
   else if (uri != NULL && self->store != NULL &&
            g_strcmp0 (uri, cb_store_get_uri (self->store)) != 0)
@@ -157,7 +209,10 @@ cb_application_activate (GApplication *application)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (window == NULL)
-    window = GTK_WINDOW (cb_window_new (GTK_APPLICATION (self), self->store));
+    {
+      window = GTK_WINDOW (cb_window_new (GTK_APPLICATION (self), self->store));
+      cb_window_set_engine (CB_WINDOW (window), self->engine, self->engine_problem);
+    }
 
   gtk_window_present (window);
 }
@@ -169,6 +224,9 @@ cb_application_shutdown (GApplication *application)
 
   G_APPLICATION_CLASS (cb_application_parent_class)->shutdown (application);
 
+  if (self->engine != NULL)
+    cb_engine_stop (self->engine);
+  g_clear_object (&self->engine);
   g_clear_object (&self->store);
 }
 
@@ -178,7 +236,9 @@ cb_application_dispose (GObject *object)
   CbApplication *self = (CbApplication *)object;
 
   g_clear_weak_pointer (&self->error_dialog);
+  g_clear_object (&self->engine);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->engine_problem, g_free);
 
   G_OBJECT_CLASS (cb_application_parent_class)->dispose (object);
 }
@@ -289,6 +349,14 @@ cb_application_get_store (CbApplication *self)
   g_return_val_if_fail (CB_IS_APPLICATION (self), NULL);
 
   return self->store;
+}
+
+CbEngine *
+cb_application_get_engine (CbApplication *self)
+{
+  g_return_val_if_fail (CB_IS_APPLICATION (self), NULL);
+
+  return self->engine;
 }
 
 /* Release notes from the metainfo */

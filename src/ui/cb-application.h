@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "cb-engine.h"
 #include "cb-store.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,8 @@ G_DECLARE_FINAL_TYPE (CbApplication, cb_application, CB, APPLICATION, AdwApplica
 CbApplication *cb_application_new              (void);
 /* The open store, or NULL before it is opened or when opening failed. */
 CbStore       *cb_application_get_store        (CbApplication *self);
+/* The engine running in-process, or NULL when it could not start. */
+CbEngine      *cb_application_get_engine       (CbApplication *self);
 /* The release notes of @version's entry in the metainfo XML @metainfo, as the
  * AppStream description markup AdwAboutWindow takes; the newest release when @version
  * is NULL (then *@version_out receives its version). NULL when there is none. */

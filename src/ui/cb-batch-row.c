@@ -196,3 +196,14 @@ cb_batch_row_get_batch (CbBatchRow *self)
 
   return self->batch;
 }
+
+void
+cb_batch_row_set_batch (CbBatchRow *self,
+                        CbBatch    *batch)
+{
+  g_return_if_fail (CB_IS_BATCH_ROW (self));
+  g_return_if_fail (CB_IS_BATCH (batch));
+
+  g_set_object (&self->batch, batch);
+  cb_batch_row_update (self);
+}

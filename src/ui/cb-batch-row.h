@@ -19,5 +19,8 @@ G_DECLARE_FINAL_TYPE (CbBatchRow, cb_batch_row, CB, BATCH_ROW, GtkListBoxRow)
 
 GtkWidget *cb_batch_row_new       (CbBatch    *batch);
 CbBatch   *cb_batch_row_get_batch (CbBatchRow *self);
+/* Shows @batch (the same batch, read again). */
+void       cb_batch_row_set_batch (CbBatchRow *self,
+                                   CbBatch    *batch);
 
 G_END_DECLS

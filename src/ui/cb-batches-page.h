@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "cb-batch-detail.h"
 #include "cb-page.h"
 
 G_BEGIN_DECLS
@@ -14,5 +15,16 @@ G_BEGIN_DECLS
 #define CB_TYPE_BATCHES_PAGE (cb_batches_page_get_type ())
 
 G_DECLARE_FINAL_TYPE (CbBatchesPage, cb_batches_page, CB, BATCHES_PAGE, CbPage)
+
+/* Shows a batch's detail instead of the list; FALSE with @error when it cannot be read. */
+gboolean       cb_batches_page_open_batch (CbBatchesPage  *self,
+                                           const char     *batch_id,
+                                           GError        **error);
+/* The detail shown, or NULL when the list is. */
+CbBatchDetail *cb_batches_page_get_detail (CbBatchesPage  *self);
+/* The engine changed a batch or some recipients (@recipient_ids NULL: only the batch). */
+void           cb_batches_page_batch_changed (CbBatchesPage      *self,
+                                              const char         *batch_id,
+                                              const char * const *recipient_ids);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "cb-batches-page.h"
 #include "cb-page.h"
 #include "cb-phone-numbers-page.h"
+#include "cb-new-batch-dialog.h"
 #include "cb-suppressions-page.h"
 
 struct _CbWindow
@@ -24,6 +25,7 @@ struct _CbWindow
   AdwApplicationWindow  parent_instance;
 
   CbStore              *store;
+  CbEngine             *engine;
   GSettings            *settings;
 
   AdwToastOverlay      *toast_overlay;
@@ -32,6 +34,7 @@ struct _CbWindow
   GtkListBox           *sidebar;
   GtkStack             *stack;
   AdwWindowTitle       *content_title;
+  CbBatchesPage        *batches_page;
 };
 
 G_DEFINE_FINAL_TYPE (CbWindow, cb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -171,6 +174,33 @@ reload_action (GtkWidget  *widget,
 }
 
 static void
+new_batch_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  CbWindow *self = CB_WINDOW (widget);
+  GtkWidget *dialog;
+
+  dialog = cb_new_batch_dialog_new (GTK_WINDOW (self), self->store, self->engine);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  CbWindow *self = CB_WINDOW (widget);
+  CbBatchDetail *detail = cb_batches_page_get_detail (self->batches_page);
+
+  if (detail != NULL)
+    {
+      cb_window_show_page (self, "batches");
+      cb_batch_detail_focus_search (detail);
+    }
+}
+
+static void
 cb_window_map (GtkWidget *widget)
 {
   CbWindow *self = CB_WINDOW (widget);
@@ -249,6 +279,9 @@ cb_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_WINDOW);
 
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_clear_object (&self->engine);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -329,6 +362,7 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, batches_page);
   gtk_widget_class_bind_template_callback (widget_class, stack_visible_child_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
@@ -340,6 +374,12 @@ cb_window_class_init (CbWindowClass *klass)
                                        "win.reload", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
+  gtk_widget_class_install_action (widget_class, "win.new-batch", NULL, new_batch_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-batch", NULL);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search", NULL);
 }
 
 static void
@@ -417,4 +457,121 @@ cb_window_show_page (CbWindow   *self,
 
   gtk_stack_set_visible_child_name (self->stack, name);
   adw_leaflet_set_visible_child (self->leaflet, self->content_box);
+}
+
+static void
+notify_finished (CbWindow *self,
+                 CbBatch  *batch)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *id = NULL;
+  const CbBatchCounters *counters = cb_batch_get_counters (batch);
+
+  if (app == NULL || gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+
+  /* Translators: a desktop notification, %s is the batch name */
+  title = g_strdup_printf (_("“%s” Has Finished"), cb_batch_get_name (batch));
+  body = g_strdup_printf (_("%u answered, %u failed of %u recipients"),
+                          counters->picked_up, counters->failed, counters->total);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  id = g_strconcat ("batch-finished-", cb_batch_get_id (batch), NULL);
+  g_application_send_notification (app, id, notification);
+}
+
+static void
+engine_batch_changed_cb (CbWindow   *self,
+                         const char *batch_id,
+                         CbEngine   *engine)
+{
+  g_autoptr(CbBatch) batch = NULL;
+  CbBatchDetail *detail;
+  CbBatchStatus before = CB_BATCH_STATUS_RUNNING;
+
+  g_assert (CB_IS_WINDOW (self));
+
+  detail = cb_batches_page_get_detail (self->batches_page);
+  if (detail != NULL && g_strcmp0 (cb_batch_detail_get_batch_id (detail), batch_id) == 0)
+    before = cb_batch_get_status (cb_batch_detail_get_batch (detail));
+
+  cb_batches_page_batch_changed (self->batches_page, batch_id, NULL);
+
+  batch = cb_store_get_batch (self->store, batch_id, NULL);
+  if (batch != NULL && before == CB_BATCH_STATUS_RUNNING &&
+      cb_batch_get_status (batch) == CB_BATCH_STATUS_COMPLETED)
+    notify_finished (self, batch);
+}
+
+static void
+engine_recipients_changed_cb (CbWindow   *self,
+                              const char *batch_id,
+                              GStrv       recipient_ids,
+                              CbEngine   *engine)
+{
+  g_assert (CB_IS_WINDOW (self));
+
+  cb_batches_page_batch_changed (self->batches_page, batch_id,
+                                 (const char * const *)recipient_ids);
+}
+
+void
+cb_window_set_engine (CbWindow   *self,
+                      CbEngine   *engine,
+                      const char *problem)
+{
+  g_return_if_fail (CB_IS_WINDOW (self));
+  g_return_if_fail (!engine || CB_IS_ENGINE (engine));
+
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_set_object (&self->engine, engine);
+
+  if (engine != NULL)
+    {
+      g_signal_connect_object (engine, "batch-changed",
+                               G_CALLBACK (engine_batch_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (engine, "recipients-changed",
+                               G_CALLBACK (engine_recipients_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  if (problem != NULL)
+    {
+      AdwToast *toast = adw_toast_new (problem);
+
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+}
+
+CbEngine *
+cb_window_get_engine (CbWindow *self)
+{
+  g_return_val_if_fail (CB_IS_WINDOW (self), NULL);
+
+  return self->engine;
+}
+
+gboolean
+cb_window_open_batch (CbWindow    *self,
+                      const char  *batch_id,
+                      GError     **error)
+{
+  g_return_val_if_fail (CB_IS_WINDOW (self), FALSE);
+
+  cb_window_show_page (self, "batches");
+  return cb_batches_page_open_batch (self->batches_page, batch_id, error);
+}
+
+void
+cb_window_add_toast (CbWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (CB_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

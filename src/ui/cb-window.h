@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "cb-engine.h"
 #include "cb-store.h"
 
 G_BEGIN_DECLS
@@ -26,5 +27,16 @@ void      cb_window_reload    (CbWindow       *self);
  * the window is narrow, goes from the sidebar to it). */
 void      cb_window_show_page (CbWindow       *self,
                                const char     *name);
+/* The engine that places the calls, or NULL with @problem saying why (shown to the user). */
+void      cb_window_set_engine (CbWindow      *self,
+                                CbEngine      *engine,
+                                const char    *problem);
+CbEngine *cb_window_get_engine (CbWindow       *self);
+/* Opens a batch's detail on the Batch calls page. */
+gboolean  cb_window_open_batch (CbWindow       *self,
+                                const char     *batch_id,
+                                GError        **error);
+void      cb_window_add_toast  (CbWindow       *self,
+                                AdwToast       *toast);
 
 G_END_DECLS

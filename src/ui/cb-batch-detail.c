@@ -1,0 +1,981 @@
+/* cb-batch-detail.c
+ *
+ * Copyright 2026 The Callboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "callboard-ui"
+
+#include "config.h"
+
+#include "cb-batch-detail.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "cb-format.h"
+#include "cb-outcome-chart.h"
+#include "cb-store-catalog.h"
+
+struct _CbBatchDetail
+{
+  GtkWidget           parent_instance;
+
+  CbStore            *store;
+  CbEngine           *engine;
+  CbBatch            *batch;
+  CbRecipientList    *recipients;
+  GtkSingleSelection *selection;
+  char               *status_css;
+
+  AdwFlap            *flap;
+  GtkLabel           *name_label;
+  GtkLabel           *status_label;
+  GtkLabel           *time_label;
+  GtkLabel           *counters_label;
+  GtkLabel           *reason_label;
+  GtkProgressBar     *progress_bar;
+  CbOutcomeChart     *chart;
+  GtkLabel           *legend_labels[CB_OUTCOME_CHART_N_PARTS];
+  GtkButton          *pause_button;
+  GtkButton          *cancel_button;
+  GtkButton          *retry_button;
+  GtkSearchEntry     *search_entry;
+  GtkDropDown        *status_filter;
+  GtkDropDown        *sort_dropdown;
+  GtkToggleButton    *descending_button;
+  GtkColumnView      *column_view;
+  GtkLabel           *shown_label;
+  GtkBox             *side_box;
+};
+
+G_DEFINE_FINAL_TYPE (CbBatchDetail, cb_batch_detail, GTK_TYPE_WIDGET)
+
+enum {
+  BACK,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+toast (CbBatchDetail *self,
+       const char    *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+  else
+    g_message ("%s", text);
+}
+
+/* Actions and what the lifecycle allows */
+
+static void
+set_action (GtkButton  *button,
+            gboolean    sensitive,
+            const char *why_not,
+            const char *what)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (button), sensitive);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), sensitive ? what : why_not);
+}
+
+static void
+update_actions (CbBatchDetail *self)
+{
+  CbBatchStatus status = cb_batch_get_status (self->batch);
+  const CbBatchCounters *counters = cb_batch_get_counters (self->batch);
+  const char *no_engine = _("Calls cannot be placed: the engine is not running");
+  gboolean engine = self->engine != NULL;
+
+  if (status == CB_BATCH_STATUS_PAUSED)
+    {
+      gtk_button_set_label (self->pause_button, _("_Resume"));
+      set_action (self->pause_button, engine, no_engine, _("Start calling again"));
+    }
+  else
+    {
+      gtk_button_set_label (self->pause_button, _("_Pause"));
+      if (status == CB_BATCH_STATUS_RUNNING)
+        set_action (self->pause_button, engine, no_engine,
+                    _("Place no new calls; calls in progress finish"));
+      else
+        set_action (self->pause_button, FALSE, _("Only a running batch can be paused"), NULL);
+    }
+
+  switch (status)
+    {
+    case CB_BATCH_STATUS_RUNNING:
+      set_action (self->cancel_button, FALSE,
+                  _("A running batch cannot be cancelled: pause it first"), NULL);
+      break;
+    case CB_BATCH_STATUS_DRAFT:
+    case CB_BATCH_STATUS_PENDING:
+    case CB_BATCH_STATUS_SCHEDULED:
+    case CB_BATCH_STATUS_PAUSED:
+      set_action (self->cancel_button, engine, no_engine,
+                  _("Call no one else in this batch"));
+      break;
+    case CB_BATCH_STATUS_COMPLETED:
+    case CB_BATCH_STATUS_CANCELLED:
+    case CB_BATCH_STATUS_FAILED:
+    default:
+      set_action (self->cancel_button, FALSE, _("The batch has already ended"), NULL);
+      break;
+    }
+
+  if (counters->failed == 0)
+    set_action (self->retry_button, FALSE, _("No call has failed"), NULL);
+  else if (status == CB_BATCH_STATUS_CANCELLED || status == CB_BATCH_STATUS_DRAFT)
+    set_action (self->retry_button, FALSE, _("The batch is not running"), NULL);
+  else
+    set_action (self->retry_button, engine, no_engine,
+                _("Call the recipients whose calls failed again"));
+}
+
+static void
+run_result (CbBatchDetail *self,
+            gboolean       ok,
+            GError        *error)
+{
+  if (!ok)
+    toast (self, error->message);
+  cb_batch_detail_refresh (self, NULL);
+}
+
+static void
+pause_clicked_cb (CbBatchDetail *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  g_return_if_fail (self->engine != NULL && self->batch != NULL);
+
+  if (cb_batch_get_status (self->batch) == CB_BATCH_STATUS_PAUSED)
+    ok = cb_engine_resume_batch (self->engine, cb_batch_get_id (self->batch), &error);
+  else
+    ok = cb_engine_pause_batch (self->engine, cb_batch_get_id (self->batch), &error);
+
+  run_result (self, ok, error);
+}
+
+static void
+cancel_clicked_cb (CbBatchDetail *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  g_return_if_fail (self->engine != NULL && self->batch != NULL);
+
+  ok = cb_engine_cancel_batch (self->engine, cb_batch_get_id (self->batch), &error);
+  run_result (self, ok, error);
+}
+
+static void
+retry_clicked_cb (CbBatchDetail *self)
+{
+  g_autoptr(GError) error = NULL;
+  int n;
+
+  g_return_if_fail (self->engine != NULL && self->batch != NULL);
+
+  n = cb_engine_retry_failed (self->engine, cb_batch_get_id (self->batch), &error);
+  if (n >= 0)
+    {
+      g_autofree char *text =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d recipient will be called again",
+                                      "%d recipients will be called again", n), n);
+      toast (self, text);
+    }
+  run_result (self, n >= 0, error);
+}
+
+/* The header: status, counters, chart */
+
+static void
+update_header (CbBatchDetail *self)
+{
+  const CbBatchCounters *counters = cb_batch_get_counters (self->batch);
+  CbBatchStatus status = cb_batch_get_status (self->batch);
+  g_autofree char *counters_text = cb_format_batch_counters (counters);
+  g_autofree char *time_text = NULL;
+  g_autofree char *percent = NULL;
+  const char *reason;
+  double progress = cb_batch_counters_get_progress (counters);
+
+  gtk_label_set_label (self->name_label, cb_batch_get_name (self->batch));
+  gtk_label_set_label (self->status_label, cb_format_batch_status (status));
+  if (self->status_css != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), self->status_css);
+  g_free (self->status_css);
+  self->status_css = g_strdup (cb_format_batch_status_css (status));
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), self->status_css);
+
+  time_text = cb_format_batch_time (status, cb_batch_get_scheduled_at (self->batch),
+                                    cb_batch_get_started_at (self->batch),
+                                    cb_batch_get_finished_at (self->batch),
+                                    cb_batch_get_created_at (self->batch), NULL);
+  gtk_label_set_label (self->time_label, time_text ? time_text : "");
+  gtk_label_set_label (self->counters_label, counters_text);
+
+  reason = cb_batch_get_pause_reason (self->batch);
+  if (reason == NULL || status != CB_BATCH_STATUS_PAUSED)
+    reason = status == CB_BATCH_STATUS_FAILED ? cb_batch_get_error (self->batch) : NULL;
+  gtk_label_set_label (self->reason_label, reason ? reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->reason_label), reason != NULL);
+
+  gtk_progress_bar_set_fraction (self->progress_bar, progress);
+  /* Translators: how much of a batch is done, "42%" */
+  percent = g_strdup_printf (_("%.0f%%"), progress * 100);
+  gtk_progress_bar_set_text (self->progress_bar, percent);
+
+  cb_outcome_chart_set_counters (self->chart, counters);
+  for (guint i = 0; i < CB_OUTCOME_CHART_N_PARTS; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%s %u", cb_outcome_chart_part_label (i),
+                                               cb_outcome_chart_get_part (counters, i));
+      gtk_label_set_label (self->legend_labels[i], text);
+    }
+
+  update_actions (self);
+}
+
+/* The recipients table */
+
+static const char *
+recipient_status_label (CbRecipientStatus status)
+{
+  switch (status)
+    {
+    case CB_RECIPIENT_STATUS_PENDING:
+      return C_("recipient status", "Pending");
+    case CB_RECIPIENT_STATUS_DIALING:
+      return C_("recipient status", "Calling");
+    case CB_RECIPIENT_STATUS_COMPLETED:
+      return C_("recipient status", "Completed");
+    case CB_RECIPIENT_STATUS_FAILED:
+      return C_("recipient status", "Failed");
+    case CB_RECIPIENT_STATUS_CANCELLED:
+      return C_("recipient status", "Cancelled");
+    default:
+      return C_("recipient status", "Unknown");
+    }
+}
+
+/* "first_name: Ana · appointment_date: May 5" */
+static char *
+format_vars (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GString) out = g_string_new (NULL);
+  JsonObject *object;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return g_strdup ("");
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      if (out->len > 0)
+        g_string_append (out, " · ");
+      g_string_append_printf (out, "%s: %s", name,
+                              JSON_NODE_HOLDS_VALUE (value) ? json_node_get_string (value) : "");
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static char *
+format_duration (gint64 ms)
+{
+  if (ms <= 0)
+    return g_strdup ("");
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d", ms / 60000, (int)(ms / 1000 % 60));
+}
+
+typedef enum
+{
+  COL_ROW,
+  COL_PHONE,
+  COL_STATUS,
+  COL_ATTEMPTS,
+  COL_OUTCOME,
+  COL_DURATION,
+  COL_VARIABLES,
+} Column;
+
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  Column column = GPOINTER_TO_INT (user_data);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == COL_ROW || column == COL_ATTEMPTS ||
+                                           column == COL_DURATION ? 1.f : 0.f);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (column == COL_ROW || column == COL_ATTEMPTS || column == COL_DURATION ||
+      column == COL_PHONE)
+    gtk_widget_add_css_class (label, "numeric");
+  if (column == COL_VARIABLES)
+    gtk_widget_add_css_class (label, "dim-label");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  CbRecipient *recipient = gtk_list_item_get_item (item);
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  g_autofree char *text = NULL;
+  const char *outcome;
+
+  if (recipient == NULL)
+    return;
+
+  switch ((Column)GPOINTER_TO_INT (user_data))
+    {
+    case COL_ROW:
+      text = g_strdup_printf ("%u", cb_recipient_get_row (recipient));
+      break;
+    case COL_PHONE:
+      text = g_strdup (cb_recipient_get_phone (recipient));
+      break;
+    case COL_STATUS:
+      text = g_strdup (recipient_status_label (cb_recipient_get_status (recipient)));
+      break;
+    case COL_ATTEMPTS:
+      text = g_strdup_printf ("%u", cb_recipient_get_attempts (recipient));
+      break;
+    case COL_OUTCOME:
+      outcome = cb_recipient_get_outcome (recipient);
+      if (outcome == NULL)
+        outcome = cb_recipient_get_error (recipient);
+      text = g_strdup (outcome ? outcome : "");
+      break;
+    case COL_DURATION:
+      text = format_duration (cb_recipient_get_duration_ms (recipient));
+      break;
+    case COL_VARIABLES:
+    default:
+      text = format_vars (cb_recipient_get_dynamic_vars (recipient));
+      break;
+    }
+
+  gtk_label_set_label (label, text);
+}
+
+static void
+add_column (CbBatchDetail *self,
+            const char    *title,
+            Column         column,
+            int            fixed_width,
+            gboolean       expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *col;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GINT_TO_POINTER (column));
+  col = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_resizable (col, TRUE);
+  gtk_column_view_column_set_expand (col, expand);
+  if (fixed_width > 0)
+    gtk_column_view_column_set_fixed_width (col, fixed_width);
+  gtk_column_view_append_column (self->column_view, col);
+  g_object_unref (col);
+}
+
+static void
+update_shown (CbBatchDetail *self)
+{
+  guint n = self->recipients ? g_list_model_get_n_items (G_LIST_MODEL (self->recipients)) : 0;
+  g_autofree char *text =
+    g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u recipient", "%u recipients", n), n);
+
+  gtk_label_set_label (self->shown_label, text);
+}
+
+static void
+query_changed_cb (CbBatchDetail *self)
+{
+  static const CbRecipientSort sorts[] = {
+    CB_RECIPIENT_SORT_ROW, CB_RECIPIENT_SORT_PHONE, CB_RECIPIENT_SORT_STATUS,
+    CB_RECIPIENT_SORT_ATTEMPTS, CB_RECIPIENT_SORT_OUTCOME, CB_RECIPIENT_SORT_DURATION,
+    CB_RECIPIENT_SORT_ENDED,
+  };
+  guint status = gtk_drop_down_get_selected (self->status_filter);
+  guint sort = gtk_drop_down_get_selected (self->sort_dropdown);
+
+  if (self->recipients == NULL)
+    return;
+
+  cb_recipient_list_set_query (self->recipients,
+                               status == 0 || status == GTK_INVALID_LIST_POSITION
+                                 ? -1 : (int)status - 1,
+                               gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
+                               sort < G_N_ELEMENTS (sorts) ? sorts[sort] : CB_RECIPIENT_SORT_ROW,
+                               gtk_toggle_button_get_active (self->descending_button));
+  update_shown (self);
+}
+
+/* The side panel: one recipient's calls */
+
+static void
+side_add (CbBatchDetail *self,
+          const char    *title,
+          const char    *value,
+          gboolean       wrap)
+{
+  GtkWidget *heading;
+  GtkWidget *label;
+
+  if (value == NULL || value[0] == '\0')
+    return;
+
+  heading = gtk_label_new (title);
+  gtk_label_set_xalign (GTK_LABEL (heading), 0.f);
+  gtk_widget_add_css_class (heading, "caption-heading");
+  gtk_widget_add_css_class (heading, "dim-label");
+  gtk_widget_set_margin_top (heading, 6);
+  gtk_box_append (self->side_box, heading);
+
+  label = gtk_label_new (value);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.f);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  if (!wrap)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_box_append (self->side_box, label);
+}
+
+static char *
+format_time (GDateTime *dt)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (dt == NULL)
+    return NULL;
+
+  local = g_date_time_to_local (dt);
+  return g_date_time_format (local, "%x %X");
+}
+
+static void
+show_recipient (CbBatchDetail *self,
+                CbRecipient   *recipient)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) attempts = NULL;
+  g_autofree char *vars = NULL;
+  g_autofree char *duration = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->side_box))) != NULL)
+    gtk_box_remove (self->side_box, child);
+
+  if (recipient == NULL)
+    {
+      adw_flap_set_reveal_flap (self->flap, FALSE);
+      return;
+    }
+
+  title = g_strdup_printf (_("Row %u"), cb_recipient_get_row (recipient));
+  child = gtk_label_new (title);
+  gtk_label_set_xalign (GTK_LABEL (child), 0.f);
+  gtk_widget_add_css_class (child, "title-3");
+  gtk_box_append (self->side_box, child);
+
+  side_add (self, _("Phone number"), cb_recipient_get_phone (recipient), FALSE);
+  side_add (self, _("As uploaded"), cb_recipient_get_raw_phone (recipient), FALSE);
+  side_add (self, _("Status"), recipient_status_label (cb_recipient_get_status (recipient)),
+            TRUE);
+  side_add (self, _("Outcome"), cb_recipient_get_outcome (recipient), TRUE);
+  side_add (self, _("Disconnection reason"), cb_recipient_get_disconnection_reason (recipient),
+            TRUE);
+  duration = format_duration (cb_recipient_get_duration_ms (recipient));
+  side_add (self, _("Duration"), duration, FALSE);
+  side_add (self, _("Error"), cb_recipient_get_error (recipient), TRUE);
+  vars = format_vars (cb_recipient_get_dynamic_vars (recipient));
+  side_add (self, _("Variables"), vars, TRUE);
+
+  attempts = cb_store_list_attempts (self->store, cb_recipient_get_id (recipient), &error);
+  if (attempts == NULL)
+    side_add (self, _("Attempts"), error->message, TRUE);
+  else if (attempts->len > 0)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      for (guint i = 0; i < attempts->len; i++)
+        {
+          CbAttemptInfo *attempt = g_ptr_array_index (attempts, i);
+          g_autofree char *when = format_time (attempt->started_at);
+
+          if (text->len > 0)
+            g_string_append_c (text, '\n');
+          /* Translators: "2. 05/05/26 09:00:12 — voicemail" */
+          g_string_append_printf (text, _("%u. %s — %s"), attempt->number, when ? when : "",
+                                  attempt->outcome ? attempt->outcome
+                                  : attempt->error ? attempt->error
+                                  : _("in progress"));
+        }
+      side_add (self, _("Attempts"), text->str, TRUE);
+    }
+
+  side_add (self, _("Transcript"), cb_recipient_get_transcript (recipient), TRUE);
+  side_add (self, _("Analysis"), cb_recipient_get_analysis (recipient), TRUE);
+
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+}
+
+static void
+selection_changed_cb (CbBatchDetail *self)
+{
+  CbRecipient *recipient = gtk_single_selection_get_selected_item (self->selection);
+
+  show_recipient (self, recipient);
+}
+
+static void
+close_side_cb (CbBatchDetail *self)
+{
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  adw_flap_set_reveal_flap (self->flap, FALSE);
+}
+
+static void
+back_clicked_cb (CbBatchDetail *self)
+{
+  g_signal_emit (self, signals[BACK], 0);
+}
+
+/* Building */
+
+static GtkWidget *
+make_button (const char *label,
+             GCallback   callback,
+             gpointer    self)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  g_signal_connect_swapped (button, "clicked", callback, self);
+
+  return button;
+}
+
+static GtkWidget *
+make_dropdown (const char * const *items,
+               const char         *accessible_name,
+               GCallback           callback,
+               gpointer            self)
+{
+  GtkWidget *dropdown = gtk_drop_down_new_from_strings (items);
+
+  gtk_widget_set_tooltip_text (dropdown, accessible_name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_name, -1);
+  g_signal_connect_swapped (dropdown, "notify::selected", callback, self);
+
+  return dropdown;
+}
+
+static void
+build (CbBatchDetail *self)
+{
+  const char *status_items[] = {
+    _("All statuses"), C_("recipient status", "Pending"), C_("recipient status", "Calling"),
+    C_("recipient status", "Completed"), C_("recipient status", "Failed"),
+    C_("recipient status", "Cancelled"), NULL,
+  };
+  const char *sort_items[] = {
+    _("Row"), _("Phone number"), _("Status"), _("Attempts"), _("Outcome"), _("Duration"),
+    _("Ended"), NULL,
+  };
+  GtkWidget *content;
+  GtkWidget *header;
+  GtkWidget *back;
+  GtkWidget *titles;
+  GtkWidget *row;
+  GtkWidget *summary;
+  GtkWidget *legend;
+  GtkWidget *toolbar;
+  GtkWidget *scrolled;
+  GtkWidget *side;
+  GtkWidget *side_header;
+  GtkWidget *close;
+  GtkWidget *box;
+
+  self->flap = ADW_FLAP (adw_flap_new ());
+  adw_flap_set_flap_position (self->flap, GTK_PACK_END);
+  adw_flap_set_reveal_flap (self->flap, FALSE);
+  adw_flap_set_fold_policy (self->flap, ADW_FLAP_FOLD_POLICY_AUTO);
+  adw_flap_set_locked (self->flap, TRUE);
+  gtk_widget_set_parent (GTK_WIDGET (self->flap), GTK_WIDGET (self));
+
+  content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_top (content, 12);
+  gtk_widget_set_margin_start (content, 18);
+  gtk_widget_set_margin_end (content, 18);
+  gtk_widget_set_hexpand (content, TRUE);
+  adw_flap_set_content (self->flap, content);
+
+  /* Name, status and actions */
+  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  back = gtk_button_new_from_icon_name ("go-previous-symbolic");
+  gtk_widget_set_tooltip_text (back, _("All Batches"));
+  gtk_widget_set_valign (back, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (back, "flat");
+  gtk_widget_set_name (back, "batch-back");
+  g_signal_connect_swapped (back, "clicked", G_CALLBACK (back_clicked_cb), self);
+  gtk_box_append (GTK_BOX (header), back);
+
+  titles = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_hexpand (titles, TRUE);
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  self->name_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->name_label, 0.f);
+  gtk_label_set_ellipsize (self->name_label, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->name_label), "title-2");
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->name_label));
+  self->status_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_name (GTK_WIDGET (self->status_label), "batch-status");
+  gtk_widget_set_valign (GTK_WIDGET (self->status_label), GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "status-pill");
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->status_label));
+  gtk_box_append (GTK_BOX (titles), row);
+  self->time_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->time_label, 0.f);
+  gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "dim-label");
+  gtk_box_append (GTK_BOX (titles), GTK_WIDGET (self->time_label));
+  gtk_box_append (GTK_BOX (header), titles);
+
+  self->pause_button = GTK_BUTTON (make_button (_("_Pause"), G_CALLBACK (pause_clicked_cb), self));
+  self->cancel_button = GTK_BUTTON (make_button (_("_Cancel Batch"),
+                                                 G_CALLBACK (cancel_clicked_cb), self));
+  gtk_widget_add_css_class (GTK_WIDGET (self->cancel_button), "destructive-action");
+  self->retry_button = GTK_BUTTON (make_button (_("Retry _Failed"),
+                                                G_CALLBACK (retry_clicked_cb), self));
+  gtk_widget_set_name (GTK_WIDGET (self->pause_button), "batch-pause");
+  gtk_widget_set_name (GTK_WIDGET (self->cancel_button), "batch-cancel");
+  gtk_widget_set_name (GTK_WIDGET (self->retry_button), "batch-retry");
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->retry_button));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->pause_button));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->cancel_button));
+  gtk_box_append (GTK_BOX (header), box);
+  gtk_box_append (GTK_BOX (content), header);
+
+  /* Progress and outcomes */
+  summary = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  gtk_widget_add_css_class (summary, "card");
+  gtk_widget_add_css_class (summary, "batch-summary");
+  self->counters_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_name (GTK_WIDGET (self->counters_label), "batch-counters");
+  gtk_label_set_xalign (self->counters_label, 0.f);
+  gtk_label_set_wrap (self->counters_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->counters_label), "heading");
+  gtk_box_append (GTK_BOX (summary), GTK_WIDGET (self->counters_label));
+  self->reason_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->reason_label, 0.f);
+  gtk_label_set_wrap (self->reason_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->reason_label), "warning");
+  gtk_box_append (GTK_BOX (summary), GTK_WIDGET (self->reason_label));
+  self->progress_bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_progress_bar_set_show_text (self->progress_bar, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Progress"), -1);
+  gtk_box_append (GTK_BOX (summary), GTK_WIDGET (self->progress_bar));
+  self->chart = CB_OUTCOME_CHART (cb_outcome_chart_new ());
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Outcomes"), -1);
+  gtk_box_append (GTK_BOX (summary), GTK_WIDGET (self->chart));
+  legend = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (legend), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (legend), CB_OUTCOME_CHART_N_PARTS);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (legend), 18);
+  for (guint i = 0; i < CB_OUTCOME_CHART_N_PARTS; i++)
+    {
+      g_autofree char *css = g_strconcat ("legend-", cb_outcome_chart_part_css (i), NULL);
+      GtkWidget *item = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *dot = gtk_label_new (NULL);
+
+      gtk_widget_add_css_class (dot, "legend-dot");
+      gtk_widget_add_css_class (dot, css);
+      gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (item), dot);
+      self->legend_labels[i] = GTK_LABEL (gtk_label_new (NULL));
+      gtk_widget_add_css_class (GTK_WIDGET (self->legend_labels[i]), "caption");
+      gtk_box_append (GTK_BOX (item), GTK_WIDGET (self->legend_labels[i]));
+      gtk_flow_box_insert (GTK_FLOW_BOX (legend), item, -1);
+    }
+  gtk_box_append (GTK_BOX (summary), legend);
+  gtk_box_append (GTK_BOX (content), summary);
+
+  /* Search, filter and order */
+  toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->search_entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->search_entry), "recipient-search");
+  gtk_widget_set_hexpand (GTK_WIDGET (self->search_entry), TRUE);
+  g_object_set (self->search_entry, "placeholder-text", _("Search numbers and variables"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search recipients"), -1);
+  g_signal_connect_swapped (self->search_entry, "search-changed",
+                            G_CALLBACK (query_changed_cb), self);
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->search_entry));
+  self->status_filter = GTK_DROP_DOWN (make_dropdown (status_items, _("Filter by status"),
+                                                      G_CALLBACK (query_changed_cb), self));
+  gtk_widget_set_name (GTK_WIDGET (self->status_filter), "recipient-status-filter");
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->status_filter));
+  self->sort_dropdown = GTK_DROP_DOWN (make_dropdown (sort_items, _("Sort by"),
+                                                      G_CALLBACK (query_changed_cb), self));
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->sort_dropdown));
+  self->descending_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new ());
+  gtk_button_set_icon_name (GTK_BUTTON (self->descending_button), "view-sort-descending-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->descending_button), _("Descending Order"));
+  g_signal_connect_swapped (self->descending_button, "toggled",
+                            G_CALLBACK (query_changed_cb), self);
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->descending_button));
+  self->shown_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->shown_label), "dim-label");
+  gtk_widget_set_margin_start (GTK_WIDGET (self->shown_label), 6);
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->shown_label));
+  gtk_box_append (GTK_BOX (content), toolbar);
+
+  /* The table */
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected-item",
+                            G_CALLBACK (selection_changed_cb), self);
+  self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (
+                                                              g_object_ref (self->selection))));
+  gtk_widget_set_name (GTK_WIDGET (self->column_view), "recipients-table");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Recipients"), -1);
+  gtk_column_view_set_show_row_separators (self->column_view, TRUE);
+  add_column (self, _("Row"), COL_ROW, 64, FALSE);
+  add_column (self, _("Phone number"), COL_PHONE, 150, FALSE);
+  add_column (self, _("Status"), COL_STATUS, 100, FALSE);
+  add_column (self, _("Attempts"), COL_ATTEMPTS, 80, FALSE);
+  add_column (self, _("Outcome"), COL_OUTCOME, 150, FALSE);
+  add_column (self, _("Duration"), COL_DURATION, 80, FALSE);
+  add_column (self, _("Variables"), COL_VARIABLES, -1, TRUE);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_widget_add_css_class (scrolled, "card");
+  gtk_widget_set_margin_bottom (scrolled, 18);
+  gtk_widget_set_overflow (scrolled, GTK_OVERFLOW_HIDDEN);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->column_view));
+  gtk_box_append (GTK_BOX (content), scrolled);
+
+  /* The side panel */
+  side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_size_request (side, 300, -1);
+  gtk_widget_add_css_class (side, "background");
+  gtk_widget_add_css_class (side, "recipient-panel");
+  side_header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_top (side_header, 6);
+  gtk_widget_set_margin_end (side_header, 6);
+  gtk_widget_set_halign (side_header, GTK_ALIGN_END);
+  close = gtk_button_new_from_icon_name ("window-close-symbolic");
+  gtk_widget_add_css_class (close, "flat");
+  gtk_widget_add_css_class (close, "circular");
+  gtk_widget_set_tooltip_text (close, _("Close Call Details"));
+  g_signal_connect_swapped (close, "clicked", G_CALLBACK (close_side_cb), self);
+  gtk_box_append (GTK_BOX (side_header), close);
+  gtk_box_append (GTK_BOX (side), side_header);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  self->side_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 2));
+  gtk_widget_set_name (GTK_WIDGET (self->side_box), "recipient-details");
+  gtk_widget_set_margin_start (GTK_WIDGET (self->side_box), 18);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->side_box), 18);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->side_box), 18);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->side_box));
+  gtk_box_append (GTK_BOX (side), scrolled);
+  adw_flap_set_flap (self->flap, side);
+  adw_flap_set_separator (self->flap, gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+}
+
+static void
+cb_batch_detail_dispose (GObject *object)
+{
+  CbBatchDetail *self = (CbBatchDetail *)object;
+
+  g_clear_pointer ((GtkWidget **)&self->flap, gtk_widget_unparent);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->recipients);
+  g_clear_object (&self->batch);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->status_css, g_free);
+
+  G_OBJECT_CLASS (cb_batch_detail_parent_class)->dispose (object);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  cb_batch_detail_focus_search (CB_BATCH_DETAIL (widget));
+}
+
+static void
+cb_batch_detail_class_init (CbBatchDetailClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cb_batch_detail_dispose;
+
+  signals[BACK] = g_signal_new ("back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "batchdetail");
+
+  gtk_widget_class_install_action (widget_class, "detail.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "detail.search", NULL);
+}
+
+static void
+cb_batch_detail_init (CbBatchDetail *self)
+{
+  build (self);
+}
+
+GtkWidget *
+cb_batch_detail_new (void)
+{
+  return g_object_new (CB_TYPE_BATCH_DETAIL, NULL);
+}
+
+gboolean
+cb_batch_detail_show_batch (CbBatchDetail  *self,
+                            CbStore        *store,
+                            CbEngine       *engine,
+                            const char     *batch_id,
+                            GError        **error)
+{
+  g_autoptr(CbBatch) batch = NULL;
+
+  g_return_val_if_fail (CB_IS_BATCH_DETAIL (self), FALSE);
+  g_return_val_if_fail (CB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (batch_id != NULL, FALSE);
+
+  if (!(batch = cb_store_get_batch (store, batch_id, error)))
+    return FALSE;
+
+  g_set_object (&self->store, store);
+  g_set_object (&self->engine, engine);
+  g_set_object (&self->batch, batch);
+
+  g_clear_object (&self->recipients);
+  self->recipients = cb_recipient_list_new (store, batch_id);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->recipients));
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  adw_flap_set_reveal_flap (self->flap, FALSE);
+
+  /* A new batch starts with the table as the spreadsheet had it. */
+  g_signal_handlers_block_by_func (self->search_entry, query_changed_cb, self);
+  g_signal_handlers_block_by_func (self->status_filter, query_changed_cb, self);
+  g_signal_handlers_block_by_func (self->sort_dropdown, query_changed_cb, self);
+  g_signal_handlers_block_by_func (self->descending_button, query_changed_cb, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_drop_down_set_selected (self->status_filter, 0);
+  gtk_drop_down_set_selected (self->sort_dropdown, 0);
+  gtk_toggle_button_set_active (self->descending_button, FALSE);
+  g_signal_handlers_unblock_by_func (self->search_entry, query_changed_cb, self);
+  g_signal_handlers_unblock_by_func (self->status_filter, query_changed_cb, self);
+  g_signal_handlers_unblock_by_func (self->sort_dropdown, query_changed_cb, self);
+  g_signal_handlers_unblock_by_func (self->descending_button, query_changed_cb, self);
+
+  update_header (self);
+  update_shown (self);
+
+  return TRUE;
+}
+
+const char *
+cb_batch_detail_get_batch_id (CbBatchDetail *self)
+{
+  g_return_val_if_fail (CB_IS_BATCH_DETAIL (self), NULL);
+
+  return self->batch ? cb_batch_get_id (self->batch) : NULL;
+}
+
+CbBatch *
+cb_batch_detail_get_batch (CbBatchDetail *self)
+{
+  g_return_val_if_fail (CB_IS_BATCH_DETAIL (self), NULL);
+
+  return self->batch;
+}
+
+CbRecipientList *
+cb_batch_detail_get_recipients (CbBatchDetail *self)
+{
+  g_return_val_if_fail (CB_IS_BATCH_DETAIL (self), NULL);
+
+  return self->recipients;
+}
+
+void
+cb_batch_detail_refresh (CbBatchDetail      *self,
+                         const char * const *recipient_ids)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbBatch) batch = NULL;
+
+  g_return_if_fail (CB_IS_BATCH_DETAIL (self));
+
+  if (self->batch == NULL)
+    return;
+
+  if (!(batch = cb_store_get_batch (self->store, cb_batch_get_id (self->batch), &error)))
+    {
+      g_debug ("Could not read the batch again: %s", error->message);
+      return;
+    }
+
+  g_set_object (&self->batch, batch);
+  update_header (self);
+
+  if (recipient_ids != NULL)
+    {
+      guint selected = gtk_single_selection_get_selected (self->selection);
+
+      cb_recipient_list_refresh (self->recipients, recipient_ids);
+      update_shown (self);
+      if (selected != GTK_INVALID_LIST_POSITION &&
+          gtk_single_selection_get_selected (self->selection) != selected)
+        gtk_single_selection_set_selected (self->selection, selected);
+    }
+}
+
+void
+cb_batch_detail_focus_search (CbBatchDetail *self)
+{
+  g_return_if_fail (CB_IS_BATCH_DETAIL (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
