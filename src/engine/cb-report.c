@@ -1,0 +1,1632 @@
+/* cb-report.c — batch reports: XLSX (Summary + Recipients) and CSV (Recipients), SPEC §7
+ *
+ * Copyright 2026 The Callboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "callboard-report"
+
+#include "config.h"
+
+#include "cb-report.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "cb-outcome.h"
+#include "cb-store-private.h"
+
+G_DEFINE_QUARK (cb-report-error-quark, cb_report_error)
+
+/* Excel keeps at most this many characters in a cell. */
+#define XLSX_MAX_CELL_CHARS 32767
+/* The transcript's beginning stands in for a missing call summary. */
+#define TRANSCRIPT_SUMMARY_CHARS 200
+/* Column widths, in characters. */
+#define MIN_WIDTH 6
+#define MAX_WIDTH 60
+/* CSV output is handed to the stream in chunks of about this size. */
+#define CSV_CHUNK 65536
+
+#define DATE_FORMAT "yyyy-mm-dd hh:mm:ss"
+
+typedef enum
+{
+  CELL_EMPTY,
+  CELL_STRING,
+  CELL_INT,
+  CELL_SECONDS,  /* num: milliseconds, shown in seconds */
+  CELL_TIME,     /* num: milliseconds since the epoch */
+} CellKind;
+
+typedef struct
+{
+  CellKind    kind;
+  const char *str;
+  gint64      num;
+} Cell;
+
+/* One recipient row as read from a page, its strings in the page's GStringChunk. */
+typedef struct
+{
+  gint64      row;
+  const char *phone;
+  const char *dynamic_vars;
+  const char *status;
+  gint64      attempts;
+  const char *outcome;
+  const char *disconnection_reason;
+  gint64      duration_ms;   /* -1: unknown */
+  gint64      started_ms;    /* 0: unset */
+  gint64      ended_ms;
+  const char *transcript;    /* its first TRANSCRIPT_SUMMARY_CHARS + 1 characters */
+  const char *analysis;
+} PageRow;
+
+typedef struct
+{
+  char  *label;
+  gint64 count;
+} OutcomeCount;
+
+typedef struct
+{
+  CbStore    *store;
+  CbBatch    *batch;
+  char       *agent;
+  char       *caller_id;
+  GTimeZone  *tz;
+  GPtrArray  *variables;   /* char *, the dynamic variables in the file's column order */
+  GPtrArray  *outcomes;    /* OutcomeCount *, most frequent first */
+  JsonParser *parser;
+  GPtrArray  *values;      /* const char *, per variable, for the current row */
+  GPtrArray  *owned;       /* strings made for the current row */
+} Report;
+
+static void
+outcome_count_free (OutcomeCount *count)
+{
+  g_free (count->label);
+  g_free (count);
+}
+
+static void
+report_free (Report *report)
+{
+  g_clear_object (&report->store);
+  g_clear_object (&report->batch);
+  g_free (report->agent);
+  g_free (report->caller_id);
+  g_clear_pointer (&report->tz, g_time_zone_unref);
+  g_clear_pointer (&report->variables, g_ptr_array_unref);
+  g_clear_pointer (&report->outcomes, g_ptr_array_unref);
+  g_clear_object (&report->parser);
+  g_clear_pointer (&report->values, g_ptr_array_unref);
+  g_clear_pointer (&report->owned, g_ptr_array_unref);
+  g_free (report);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Report, report_free)
+
+/* Formats */
+
+gboolean
+cb_report_format_from_path (const char      *path,
+                            CbReportFormat  *format,
+                            GError         **error)
+{
+  const char *dot;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (format != NULL, FALSE);
+
+  dot = strrchr (path, '.');
+  if (dot != NULL && strchr (dot, '/') == NULL)
+    {
+      if (g_ascii_strcasecmp (dot, ".xlsx") == 0)
+        {
+          *format = CB_REPORT_FORMAT_XLSX;
+          return TRUE;
+        }
+      if (g_ascii_strcasecmp (dot, ".csv") == 0)
+        {
+          *format = CB_REPORT_FORMAT_CSV;
+          return TRUE;
+        }
+    }
+
+  g_set_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FORMAT,
+               _("“%s” ends in neither .xlsx nor .csv: the report's format is chosen by the "
+                 "file name's extension."),
+               path);
+  return FALSE;
+}
+
+const char *
+cb_report_format_get_content_type (CbReportFormat format)
+{
+  if (format == CB_REPORT_FORMAT_XLSX)
+    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  return "text/csv; charset=utf-8";
+}
+
+const char *
+cb_report_format_get_extension (CbReportFormat format)
+{
+  return format == CB_REPORT_FORMAT_XLSX ? "xlsx" : "csv";
+}
+
+char *
+cb_report_dup_file_name (CbBatch        *batch,
+                         CbReportFormat  format)
+{
+  g_autoptr(GString) name = g_string_new (NULL);
+  const char *batch_name;
+
+  g_return_val_if_fail (CB_IS_BATCH (batch), NULL);
+
+  batch_name = cb_batch_get_name (batch);
+  for (const char *p = batch_name != NULL ? batch_name : ""; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || c == 0x7f || strchr ("/\\:*?\"<>|", (int) c) != NULL)
+        g_string_append_c (name, '_');
+      else
+        g_string_append_unichar (name, c);
+    }
+  g_strstrip (name->str);
+  g_string_set_size (name, strlen (name->str));
+  if (name->len == 0 || name->str[0] == '.')
+    g_string_assign (name, cb_batch_get_id (batch));
+
+  g_string_append_printf (name, "-report.%s", cb_report_format_get_extension (format));
+  return g_string_free (g_steal_pointer (&name), FALSE);
+}
+
+/* Labels */
+
+static const char *
+category_label (const char *category)
+{
+  static const struct
+  {
+    const char *key;
+    const char *label;
+  } labels[] = {
+    { CB_OUTCOME_ANSWERED, N_("Answered") },
+    { CB_OUTCOME_NO_ANSWER, N_("No answer") },
+    { CB_OUTCOME_BUSY, N_("Busy") },
+    { CB_OUTCOME_VOICEMAIL, N_("Voicemail") },
+    { CB_OUTCOME_FAILED, N_("Failed") },
+    { CB_OUTCOME_INVALID_DESTINATION, N_("Invalid destination") },
+    { CB_OUTCOME_DECLINED, N_("Declined") },
+    { CB_OUTCOME_BLOCKED, N_("Blocked") },
+    { CB_OUTCOME_STOPPED, N_("Stopped") },
+    { CB_OUTCOME_PROVIDER_ERROR, N_("Provider error") },
+    { CB_OUTCOME_RATE_LIMITED, N_("Rate limited") },
+    { CB_OUTCOME_NETWORK_ERROR, N_("Network error") },
+    { CB_OUTCOME_INVALID_REQUEST, N_("Invalid request") },
+    { "engine_interrupted", N_("Interrupted") },
+    { "suppressed", N_("Do not call") },
+    { "pending", N_("Pending") },
+    { "dialing", N_("Dialing") },
+    { "cancelled", N_("Cancelled") },
+    { "completed", N_("Completed") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      if (g_str_equal (category, labels[i].key))
+        return _(labels[i].label);
+    }
+
+  return category;
+}
+
+/* Loading what the report is about */
+
+static GPtrArray *
+variables_from_report_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) variables = NULL;
+  const char *phone_column;
+  JsonObject *object;
+  JsonArray *columns;
+
+  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (!json_object_has_member (object, "columns")
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "columns")))
+    return NULL;
+
+  columns = json_object_get_array_member (object, "columns");
+  phone_column = json_object_get_string_member_with_default (object, "phone_column", NULL);
+  variables = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < json_array_get_length (columns); i++)
+    {
+      JsonNode *node = json_array_get_element (columns, i);
+      const char *name;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        continue;
+      name = json_node_get_string (node);
+      if (phone_column != NULL && g_str_equal (name, phone_column))
+        continue;
+      g_ptr_array_add (variables, g_strdup (name));
+    }
+
+  return g_steal_pointer (&variables);
+}
+
+/* Without a file's columns (a batch made from JSON): every key any recipient has, in
+ * the order they first appear. */
+static gboolean
+variables_from_recipients (Report        *report,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 after = G_MININT64;
+
+  report->variables = g_ptr_array_new_with_free_func (g_free);
+
+  for (;;)
+    {
+      g_autoptr(GdaDataModel) model = NULL;
+      int n_rows;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      model = cb_store_select (report->store, error,
+                               "SELECT row_number, dynamic_vars FROM recipients"
+                               " WHERE batch_id = ##batch::string AND row_number > ##after::gint64"
+                               " ORDER BY row_number LIMIT ##limit::gint",
+                               "batch", cb_batch_get_id (report->batch),
+                               "after", after,
+                               "limit", CB_REPORT_PAGE_SIZE,
+                               NULL);
+      if (model == NULL)
+        return FALSE;
+
+      n_rows = gda_data_model_get_n_rows (model);
+      for (int i = 0; i < n_rows; i++)
+        {
+          const char *text = cb_store_model_get_string (model, 1, i);
+          JsonObject *object;
+          g_autoptr(GList) members = NULL;
+
+          after = cb_store_model_get_int64 (model, 0, i, 0);
+          if (text == NULL || !json_parser_load_from_data (report->parser, text, -1, NULL)
+              || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (report->parser)))
+            continue;
+
+          object = json_node_get_object (json_parser_get_root (report->parser));
+          members = json_object_get_members (object);
+          for (const GList *l = members; l != NULL; l = l->next)
+            {
+              if (!g_hash_table_contains (seen, l->data))
+                {
+                  char *name = g_strdup (l->data);
+
+                  g_ptr_array_add (report->variables, name);
+                  g_hash_table_add (seen, name);
+                }
+            }
+        }
+
+      if (n_rows < CB_REPORT_PAGE_SIZE)
+        return TRUE;
+    }
+}
+
+static gboolean
+load_outcomes (Report  *report,
+               GError **error)
+{
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  int n_rows;
+
+  model = cb_store_select (report->store, error,
+                           "SELECT status, outcome, COUNT(*) FROM recipients"
+                           " WHERE batch_id = ##batch::string GROUP BY status, outcome",
+                           "batch", cb_batch_get_id (report->batch),
+                           NULL);
+  if (model == NULL)
+    return FALSE;
+
+  report->outcomes = g_ptr_array_new_with_free_func ((GDestroyNotify) outcome_count_free);
+
+  /* Finished rows by their outcome, the others by their status. */
+  n_rows = gda_data_model_get_n_rows (model);
+  for (int i = 0; i < n_rows; i++)
+    {
+      const char *status = cb_store_model_get_string (model, 0, i);
+      const char *outcome = cb_store_model_get_string (model, 1, i);
+      const char *category = status != NULL ? status : "pending";
+      const char *label;
+      OutcomeCount *count;
+
+      if ((g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "failed") == 0)
+          && outcome != NULL && outcome[0] != '\0')
+        category = outcome;
+
+      label = category_label (category);
+      count = g_hash_table_lookup (counts, label);
+      if (count == NULL)
+        {
+          count = g_new0 (OutcomeCount, 1);
+          count->label = g_strdup (label);
+          g_ptr_array_add (report->outcomes, count);
+          g_hash_table_insert (counts, count->label, count);
+        }
+      count->count += cb_store_model_get_int64 (model, 2, i, 0);
+    }
+
+  return TRUE;
+}
+
+static int
+compare_outcomes (gconstpointer a,
+                  gconstpointer b)
+{
+  const OutcomeCount *ca = *(OutcomeCount * const *) a;
+  const OutcomeCount *cb = *(OutcomeCount * const *) b;
+
+  if (ca->count != cb->count)
+    return ca->count > cb->count ? -1 : 1;
+  return g_utf8_collate (ca->label, cb->label);
+}
+
+static Report *
+report_load (CbStore       *store,
+             const char    *batch_id,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(Report) report = g_new0 (Report, 1);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *report_json = NULL;
+  const char *agent_id;
+  const char *phone_number_id;
+
+  report->store = g_object_ref (store);
+  report->parser = json_parser_new_immutable ();
+  report->owned = g_ptr_array_new_with_free_func (g_free);
+
+  cb_store_lock (store);
+
+  report->batch = cb_store_get_batch (store, batch_id, &local_error);
+  if (report->batch == NULL)
+    {
+      cb_store_unlock (store);
+      if (g_error_matches (local_error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND))
+        g_set_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_NOT_FOUND,
+                     _("There is no batch “%s”."), batch_id);
+      else
+        g_set_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FAILED,
+                     _("Could not read batch “%s”: %s"), batch_id, local_error->message);
+      return NULL;
+    }
+
+  agent_id = cb_batch_get_agent_id (report->batch);
+  if (agent_id != NULL)
+    {
+      g_autoptr(CbAgent) agent = cb_store_get_agent (store, agent_id, NULL);
+
+      report->agent = agent != NULL
+                      ? g_strdup_printf ("%s (%s)", cb_agent_get_name (agent), agent_id)
+                      : g_strdup (agent_id);
+    }
+
+  phone_number_id = cb_batch_get_phone_number_id (report->batch);
+  if (phone_number_id != NULL)
+    {
+      g_autoptr(CbPhoneNumber) number = cb_store_get_phone_number (store, phone_number_id, NULL);
+
+      report->caller_id = g_strdup (number != NULL ? cb_phone_number_get_number (number)
+                                                   : phone_number_id);
+    }
+
+  report_json = cb_store_dup_batch_report (store, batch_id, NULL);
+
+  if (!load_outcomes (report, &local_error))
+    {
+      cb_store_unlock (store);
+      g_set_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FAILED,
+                   _("Could not read batch “%s”: %s"), batch_id, local_error->message);
+      return NULL;
+    }
+
+  cb_store_unlock (store);
+
+  g_ptr_array_sort (report->outcomes, compare_outcomes);
+
+  report->variables = variables_from_report_json (report_json);
+  if (report->variables == NULL || report->variables->len == 0)
+    {
+      g_clear_pointer (&report->variables, g_ptr_array_unref);
+      if (!variables_from_recipients (report, cancellable, &local_error))
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            g_set_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FAILED,
+                         _("Could not read batch “%s”: %s"), batch_id, local_error->message);
+          return NULL;
+        }
+    }
+
+  report->values = g_ptr_array_sized_new (report->variables->len);
+  g_ptr_array_set_size (report->values, report->variables->len);
+
+  report->tz = cb_batch_get_timezone (report->batch) != NULL
+               ? g_time_zone_new_identifier (cb_batch_get_timezone (report->batch))
+               : NULL;
+  if (report->tz == NULL)
+    report->tz = g_time_zone_new_utc ();
+
+  return g_steal_pointer (&report);
+}
+
+/* Times in the batch's time zone */
+
+/* Seconds since the epoch of the wall-clock time in the batch's zone, and the offset. */
+static gint64
+local_seconds (Report *report,
+               gint64  ms,
+               gint32 *offset_out)
+{
+  gint64 utc_s = ms >= 0 ? ms / 1000 : -((999 - ms) / 1000);
+  int interval = g_time_zone_find_interval (report->tz, G_TIME_TYPE_UNIVERSAL, utc_s);
+  gint32 offset = interval >= 0 ? g_time_zone_get_offset (report->tz, interval) : 0;
+
+  if (offset_out != NULL)
+    *offset_out = offset;
+  return utc_s + offset;
+}
+
+static double
+excel_serial (Report *report,
+              gint64  ms)
+{
+  gint64 local_s = local_seconds (report, ms, NULL);
+  double frac = (double) (ms - (ms >= 0 ? ms / 1000 : -((999 - ms) / 1000)) * 1000) / 1000.0;
+
+  /* Day 25569 is 1970-01-01 in Excel's 1900 date system. */
+  return ((double) local_s + frac) / 86400.0 + 25569.0;
+}
+
+/* "2026-05-05T11:00:00+02:00", "2026-05-05T09:00:00Z" */
+static void
+append_rfc3339 (GString *out,
+                Report  *report,
+                gint64   ms)
+{
+  gint32 offset = 0;
+  gint64 local_s = local_seconds (report, ms, &offset);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (local_s);
+
+  if (dt == NULL)
+    return;
+
+  g_string_append_printf (out, "%04d-%02d-%02dT%02d:%02d:%02d",
+                          g_date_time_get_year (dt), g_date_time_get_month (dt),
+                          g_date_time_get_day_of_month (dt), g_date_time_get_hour (dt),
+                          g_date_time_get_minute (dt), g_date_time_get_second (dt));
+  if (offset == 0)
+    g_string_append_c (out, 'Z');
+  else
+    g_string_append_printf (out, "%c%02d:%02d", offset < 0 ? '-' : '+',
+                            ABS (offset) / 3600, (ABS (offset) / 60) % 60);
+}
+
+/* Rows */
+
+/* The call summary from the analysis (Retell's call_summary, or another provider's
+ * summary), else the transcript's beginning. */
+static const char *
+transcript_summary (Report  *report,
+                    PageRow *row)
+{
+  static const char * const keys[] = { "call_summary", "transcript_summary", "summary" };
+
+  if (row->analysis != NULL && row->analysis[0] == '{'
+      && json_parser_load_from_data (report->parser, row->analysis, -1, NULL)
+      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (report->parser)))
+    {
+      JsonObject *object = json_node_get_object (json_parser_get_root (report->parser));
+
+      if (json_object_has_member (object, "call_analysis")
+          && JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "call_analysis")))
+        object = json_object_get_object_member (object, "call_analysis");
+
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        {
+          const char *summary = json_object_get_string_member_with_default (object, keys[i],
+                                                                            NULL);
+
+          if (summary != NULL && summary[0] != '\0')
+            {
+              char *copy = g_strdup (summary);
+
+              g_ptr_array_add (report->owned, copy);
+              return copy;
+            }
+        }
+    }
+
+  if (row->transcript == NULL || row->transcript[0] == '\0')
+    return NULL;
+
+  /* The page holds one character more than kept, to tell whether there was more. */
+  if (g_utf8_strlen (row->transcript, -1) > TRANSCRIPT_SUMMARY_CHARS)
+    {
+      const char *end = g_utf8_offset_to_pointer (row->transcript, TRANSCRIPT_SUMMARY_CHARS);
+      g_autoptr(GString) copy = g_string_new_len (row->transcript, end - row->transcript);
+      char *text;
+
+      g_string_append (copy, "…");
+      text = g_string_free (g_steal_pointer (&copy), FALSE);
+      g_ptr_array_add (report->owned, text);
+      return text;
+    }
+
+  return row->transcript;
+}
+
+/* A JSON value as the text a cell shows. */
+static const char *
+value_text (Report   *report,
+            JsonNode *node)
+{
+  char *text;
+
+  if (JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    text = g_strdup (json_node_get_boolean (node) ? "true" : "false");
+  else
+    text = json_to_string (node, FALSE);
+  g_ptr_array_add (report->owned, text);
+  return text;
+}
+
+/* Fills report->values for the row's dynamic variables. The strings stay valid until
+ * the parser is used again. */
+static void
+load_values (Report     *report,
+             const char *dynamic_vars)
+{
+  JsonObject *object;
+
+  for (guint i = 0; i < report->values->len; i++)
+    g_ptr_array_index (report->values, i) = NULL;
+
+  if (report->values->len == 0 || dynamic_vars == NULL
+      || !json_parser_load_from_data (report->parser, dynamic_vars, -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (report->parser)))
+    return;
+
+  object = json_node_get_object (json_parser_get_root (report->parser));
+  for (guint i = 0; i < report->variables->len; i++)
+    {
+      JsonNode *node = json_object_get_member (object, g_ptr_array_index (report->variables, i));
+
+      if (node != NULL)
+        g_ptr_array_index (report->values, i) = (gpointer) value_text (report, node);
+    }
+}
+
+static guint
+n_columns (Report *report)
+{
+  /* row, phone, the variables, status, attempts, outcome, reason, duration, started,
+   * ended, summary */
+  return report->variables->len + 10;
+}
+
+static char **
+dup_header (Report *report)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **header;
+
+  g_strv_builder_add (builder, _("Row"));
+  g_strv_builder_add (builder, _("Phone"));
+  for (guint i = 0; i < report->variables->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (report->variables, i));
+  g_strv_builder_add (builder, _("Status"));
+  g_strv_builder_add (builder, _("Attempts"));
+  g_strv_builder_add (builder, _("Outcome"));
+  g_strv_builder_add (builder, _("Disconnection reason"));
+  g_strv_builder_add (builder, _("Duration (s)"));
+  g_strv_builder_add (builder, _("Started"));
+  g_strv_builder_add (builder, _("Ended"));
+  g_strv_builder_add (builder, _("Transcript summary"));
+  header = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+
+  return header;
+}
+
+static inline void
+set_string (Cell       *cell,
+            const char *str)
+{
+  cell->kind = str != NULL && str[0] != '\0' ? CELL_STRING : CELL_EMPTY;
+  cell->str = str;
+}
+
+static inline void
+set_number (Cell     *cell,
+            CellKind  kind,
+            gint64    num)
+{
+  cell->kind = kind;
+  cell->num = num;
+}
+
+/* The cells of one recipient, in dup_header()'s order; their strings stay valid until
+ * the next row. */
+static void
+build_cells (Report  *report,
+             PageRow *row,
+             Cell    *cells)
+{
+  guint c = 0;
+
+  g_ptr_array_set_size (report->owned, 0);
+
+  set_number (&cells[c++], CELL_INT, row->row);
+  set_string (&cells[c++], row->phone);
+
+  /* The summary first: the values keep pointing into the parser's last document. */
+  set_string (&cells[report->variables->len + 9], transcript_summary (report, row));
+
+  load_values (report, row->dynamic_vars);
+  for (guint i = 0; i < report->values->len; i++)
+    set_string (&cells[c++], g_ptr_array_index (report->values, i));
+
+  set_string (&cells[c++], row->status);
+  set_number (&cells[c++], CELL_INT, row->attempts);
+  set_string (&cells[c++], row->outcome);
+  set_string (&cells[c++], row->disconnection_reason);
+  if (row->duration_ms >= 0)
+    set_number (&cells[c++], CELL_SECONDS, row->duration_ms);
+  else
+    cells[c++].kind = CELL_EMPTY;
+  if (row->started_ms != 0)
+    set_number (&cells[c++], CELL_TIME, row->started_ms);
+  else
+    cells[c++].kind = CELL_EMPTY;
+  if (row->ended_ms != 0)
+    set_number (&cells[c++], CELL_TIME, row->ended_ms);
+  else
+    cells[c++].kind = CELL_EMPTY;
+
+  g_assert (c + 1 == n_columns (report));
+}
+
+static const char *
+chunk_insert (GStringChunk *chunk,
+              const char   *str)
+{
+  return str != NULL ? g_string_chunk_insert (chunk, str) : NULL;
+}
+
+/* Reads the page of recipients after row @after into @rows. */
+static gboolean
+read_page (Report        *report,
+           gint64         after,
+           GStringChunk  *chunk,
+           GArray        *rows,
+           GError       **error)
+{
+  g_autoptr(GdaDataModel) model = NULL;
+  int n_rows;
+
+  g_array_set_size (rows, 0);
+  g_string_chunk_clear (chunk);
+
+  cb_store_lock (report->store);
+
+  model = cb_store_select (report->store, error,
+                           "SELECT row_number, phone, dynamic_vars, status, attempts, outcome,"
+                           " disconnection_reason, duration_ms, started_at, ended_at,"
+                           " SUBSTR(transcript, 1, 201), analysis FROM recipients"
+                           " WHERE batch_id = ##batch::string AND row_number > ##after::gint64"
+                           " ORDER BY row_number LIMIT ##limit::gint",
+                           "batch", cb_batch_get_id (report->batch),
+                           "after", after,
+                           "limit", CB_REPORT_PAGE_SIZE,
+                           NULL);
+  if (model == NULL)
+    {
+      cb_store_unlock (report->store);
+      return FALSE;
+    }
+
+  n_rows = gda_data_model_get_n_rows (model);
+  g_array_set_size (rows, n_rows);
+  for (int i = 0; i < n_rows; i++)
+    {
+      PageRow *row = &g_array_index (rows, PageRow, i);
+
+      row->row = cb_store_model_get_int64 (model, 0, i, 0);
+      row->phone = chunk_insert (chunk, cb_store_model_get_string (model, 1, i));
+      row->dynamic_vars = chunk_insert (chunk, cb_store_model_get_string (model, 2, i));
+      row->status = chunk_insert (chunk, cb_store_model_get_string (model, 3, i));
+      row->attempts = cb_store_model_get_int64 (model, 4, i, 0);
+      row->outcome = chunk_insert (chunk, cb_store_model_get_string (model, 5, i));
+      row->disconnection_reason = chunk_insert (chunk, cb_store_model_get_string (model, 6, i));
+      row->duration_ms = cb_store_model_get_int64 (model, 7, i, -1);
+      row->started_ms = cb_store_model_get_int64 (model, 8, i, 0);
+      row->ended_ms = cb_store_model_get_int64 (model, 9, i, 0);
+      row->transcript = chunk_insert (chunk, cb_store_model_get_string (model, 10, i));
+      row->analysis = chunk_insert (chunk, cb_store_model_get_string (model, 11, i));
+    }
+
+  cb_store_unlock (report->store);
+  return TRUE;
+}
+
+typedef gboolean (*RowFunc) (Report      *report,
+                             guint        index,
+                             const Cell  *cells,
+                             gpointer     user_data,
+                             GError     **error);
+
+/* Calls @func for each recipient in row order, a page at a time. */
+static gboolean
+foreach_recipient (Report        *report,
+                   RowFunc        func,
+                   gpointer       user_data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autoptr(GArray) rows = g_array_sized_new (FALSE, TRUE, sizeof (PageRow), CB_REPORT_PAGE_SIZE);
+  g_autofree Cell *cells = g_new0 (Cell, n_columns (report));
+  GStringChunk *chunk = g_string_chunk_new (256 * 1024);
+  gint64 after = G_MININT64;
+  guint index = 0;
+  gboolean ret = FALSE;
+
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+
+      if (!read_page (report, after, chunk, rows, &local_error))
+        {
+          g_set_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FAILED,
+                       _("Could not read the recipients of batch “%s”: %s"),
+                       cb_batch_get_id (report->batch), local_error->message);
+          goto out;
+        }
+
+      for (guint i = 0; i < rows->len; i++)
+        {
+          PageRow *row = &g_array_index (rows, PageRow, i);
+
+          build_cells (report, row, cells);
+          if (!func (report, index++, cells, user_data, error))
+            goto out;
+          after = row->row;
+        }
+
+      if (rows->len < CB_REPORT_PAGE_SIZE)
+        break;
+    }
+
+  ret = TRUE;
+
+out:
+  g_string_chunk_free (chunk);
+  return ret;
+}
+
+/* CSV */
+
+static gboolean set_write_error (GError **error, GError *local_error, const char *path);
+
+void
+cb_report_append_csv_field (GString    *out,
+                            const char *value)
+{
+  gboolean guard;
+  gboolean quote = FALSE;
+
+  g_return_if_fail (out != NULL);
+
+  if (value == NULL || value[0] == '\0')
+    return;
+
+  guard = strchr ("=+-@\t\r", value[0]) != NULL;
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == ',' || *p == '"' || *p == '\r' || *p == '\n')
+        {
+          quote = TRUE;
+          break;
+        }
+    }
+
+  if (!quote)
+    {
+      if (guard)
+        g_string_append_c (out, '\'');
+      g_string_append (out, value);
+      return;
+    }
+
+  g_string_append_c (out, '"');
+  if (guard)
+    g_string_append_c (out, '\'');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+typedef struct
+{
+  GOutputStream *stream;
+  GCancellable  *cancellable;
+  GString       *buffer;
+} CsvWriter;
+
+static gboolean
+csv_flush (CsvWriter  *writer,
+           GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (writer->buffer->len == 0)
+    return TRUE;
+
+  if (!g_output_stream_write_all (writer->stream, writer->buffer->str, writer->buffer->len,
+                                  NULL, writer->cancellable, &local_error))
+    return set_write_error (error, g_steal_pointer (&local_error), NULL);
+
+  g_string_truncate (writer->buffer, 0);
+  return TRUE;
+}
+
+static gboolean
+csv_row (Report      *report,
+         guint        index,
+         const Cell  *cells,
+         gpointer     user_data,
+         GError     **error)
+{
+  CsvWriter *writer = user_data;
+  GString *out = writer->buffer;
+  guint n = n_columns (report);
+
+  for (guint c = 0; c < n; c++)
+    {
+      const Cell *cell = &cells[c];
+
+      if (c > 0)
+        g_string_append_c (out, ',');
+
+      switch (cell->kind)
+        {
+        case CELL_EMPTY:
+          break;
+
+        case CELL_STRING:
+          cb_report_append_csv_field (out, cell->str);
+          break;
+
+        case CELL_INT:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, cell->num);
+          break;
+
+        case CELL_SECONDS:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT,
+                                  cell->num / 1000, (cell->num % 1000) / 100);
+          break;
+
+        case CELL_TIME:
+          append_rfc3339 (out, report, cell->num);
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  g_string_append (out, "\r\n");
+
+  if (out->len >= CSV_CHUNK)
+    return csv_flush (writer, error);
+
+  return TRUE;
+}
+
+static gboolean
+write_csv (Report         *report,
+           GOutputStream  *stream,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  g_auto(GStrv) header = dup_header (report);
+  CsvWriter writer = { stream, cancellable, NULL };
+  gboolean ret;
+
+  writer.buffer = g_string_sized_new (CSV_CHUNK + 4096);
+  for (guint c = 0; header[c] != NULL; c++)
+    {
+      if (c > 0)
+        g_string_append_c (writer.buffer, ',');
+      cb_report_append_csv_field (writer.buffer, header[c]);
+    }
+  g_string_append (writer.buffer, "\r\n");
+
+  ret = foreach_recipient (report, csv_row, &writer, cancellable, error)
+        && csv_flush (&writer, error);
+
+  g_string_free (writer.buffer, TRUE);
+  return ret;
+}
+
+/* XLSX */
+
+typedef struct
+{
+  lxw_workbook  *workbook;
+  lxw_worksheet *sheet;
+  lxw_format    *bold;
+  lxw_format    *title;
+  lxw_format    *date;
+  lxw_format    *seconds;
+  guint         *widths;
+  guint          n_rows;
+} XlsxWriter;
+
+static guint
+display_width (const char *str)
+{
+  guint n = 0;
+
+  for (const char *p = str; *p != '\0' && n <= MAX_WIDTH; p++)
+    {
+      if (*p == '\n')
+        return MAX_WIDTH;
+      if (((guchar) *p & 0xc0) != 0x80)
+        n++;
+    }
+
+  return n;
+}
+
+static void
+xlsx_write_string (lxw_worksheet *sheet,
+                   lxw_row_t      row,
+                   lxw_col_t      col,
+                   const char    *str,
+                   lxw_format    *format)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *cut = NULL;
+  gsize len = strlen (str);
+
+  if (!g_utf8_validate_len (str, len, NULL))
+    str = valid = g_utf8_make_valid (str, len);
+
+  if (len > XLSX_MAX_CELL_CHARS && g_utf8_strlen (str, -1) > XLSX_MAX_CELL_CHARS)
+    {
+      const char *end = g_utf8_offset_to_pointer (str, XLSX_MAX_CELL_CHARS);
+
+      str = cut = g_strndup (str, end - str);
+    }
+
+  worksheet_write_string (sheet, row, col, str, format);
+}
+
+static gboolean
+xlsx_row (Report      *report,
+          guint        index,
+          const Cell  *cells,
+          gpointer     user_data,
+          GError     **error)
+{
+  XlsxWriter *writer = user_data;
+  lxw_row_t row = index + 1;
+  guint n = n_columns (report);
+
+  writer->n_rows = index + 1;
+
+  for (guint c = 0; c < n; c++)
+    {
+      const Cell *cell = &cells[c];
+
+      switch (cell->kind)
+        {
+        case CELL_EMPTY:
+          break;
+
+        case CELL_STRING:
+          xlsx_write_string (writer->sheet, row, c, cell->str, NULL);
+          writer->widths[c] = MAX (writer->widths[c], display_width (cell->str));
+          break;
+
+        case CELL_INT:
+          worksheet_write_number (writer->sheet, row, c, (double) cell->num, NULL);
+          break;
+
+        case CELL_SECONDS:
+          worksheet_write_number (writer->sheet, row, c, (double) cell->num / 1000.0,
+                                  writer->seconds);
+          break;
+
+        case CELL_TIME:
+          worksheet_write_number (writer->sheet, row, c, excel_serial (report, cell->num),
+                                  writer->date);
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  return TRUE;
+}
+
+static void
+summary_field_string (XlsxWriter *writer,
+                      lxw_row_t  *row,
+                      const char *label,
+                      const char *value)
+{
+  worksheet_write_string (writer->sheet, *row, 0, label, writer->bold);
+  if (value != NULL && value[0] != '\0')
+    xlsx_write_string (writer->sheet, *row, 1, value, NULL);
+  (*row)++;
+}
+
+static void
+summary_field_number (XlsxWriter *writer,
+                      lxw_row_t  *row,
+                      const char *label,
+                      double      value)
+{
+  worksheet_write_string (writer->sheet, *row, 0, label, writer->bold);
+  worksheet_write_number (writer->sheet, *row, 1, value, NULL);
+  (*row)++;
+}
+
+static void
+summary_field_time (XlsxWriter *writer,
+                    Report     *report,
+                    lxw_row_t  *row,
+                    const char *label,
+                    GDateTime  *value)
+{
+  worksheet_write_string (writer->sheet, *row, 0, label, writer->bold);
+  if (value != NULL)
+    worksheet_write_number (writer->sheet, *row, 1,
+                            excel_serial (report, cb_store_datetime_to_ms (value)),
+                            writer->date);
+  (*row)++;
+}
+
+static void
+write_summary (Report     *report,
+               XlsxWriter *writer,
+               const char *sheet_name)
+{
+  CbBatch *batch = report->batch;
+  const CbBatchCounters *counters = cb_batch_get_counters (batch);
+  lxw_row_t row = 0;
+  lxw_row_t first_outcome;
+  lxw_chart *chart;
+  lxw_chart_series *series;
+  lxw_chart_options options = { .x_offset = 10, .y_offset = 0, .x_scale = 1.2, .y_scale = 1.4 };
+
+  worksheet_set_column (writer->sheet, 0, 0, 24, NULL);
+  worksheet_set_column (writer->sheet, 1, 1, 40, NULL);
+
+  worksheet_write_string (writer->sheet, row++, 0, _("Batch report"), writer->title);
+  row++;
+
+  summary_field_string (writer, &row, _("Name"), cb_batch_get_name (batch));
+  summary_field_string (writer, &row, _("Batch ID"), cb_batch_get_id (batch));
+  summary_field_string (writer, &row, _("Agent"), report->agent);
+  summary_field_string (writer, &row, _("Caller ID"), report->caller_id);
+  summary_field_string (writer, &row, _("Status"),
+                        cb_batch_status_to_string (cb_batch_get_status (batch)));
+  summary_field_time (writer, report, &row, _("Created"), cb_batch_get_created_at (batch));
+  summary_field_time (writer, report, &row, _("Scheduled"), cb_batch_get_scheduled_at (batch));
+  summary_field_time (writer, report, &row, _("Started"), cb_batch_get_started_at (batch));
+  summary_field_time (writer, report, &row, _("Finished"), cb_batch_get_finished_at (batch));
+  summary_field_string (writer, &row, _("Time zone"), cb_batch_get_timezone (batch));
+  summary_field_number (writer, &row, _("Max retries"), cb_batch_get_max_retries (batch));
+  summary_field_number (writer, &row, _("Retry delay (s)"), cb_batch_get_retry_delay_s (batch));
+  summary_field_number (writer, &row, _("Concurrency"), cb_batch_get_concurrency (batch));
+  if (cb_batch_get_call_window (batch) != NULL)
+    summary_field_string (writer, &row, _("Calling window"), cb_batch_get_call_window (batch));
+  if (cb_batch_get_pause_reason (batch) != NULL)
+    summary_field_string (writer, &row, _("Pause reason"), cb_batch_get_pause_reason (batch));
+  if (cb_batch_get_error (batch) != NULL)
+    summary_field_string (writer, &row, _("Error"), cb_batch_get_error (batch));
+  row++;
+
+  worksheet_write_string (writer->sheet, row++, 0, _("Counters"), writer->title);
+  summary_field_number (writer, &row, _("Total"), counters->total);
+  summary_field_number (writer, &row, _("Pending"), counters->pending);
+  summary_field_number (writer, &row, _("Dialing"), counters->dialing);
+  summary_field_number (writer, &row, _("Completed"), counters->completed);
+  summary_field_number (writer, &row, _("Failed"), counters->failed);
+  summary_field_number (writer, &row, _("Cancelled"), counters->cancelled);
+  summary_field_number (writer, &row, _("Picked up"), counters->picked_up);
+  summary_field_number (writer, &row, _("Calls placed"), counters->sent);
+  row++;
+
+  worksheet_write_string (writer->sheet, row, 0, _("Outcome"), writer->title);
+  worksheet_write_string (writer->sheet, row++, 1, _("Recipients"), writer->title);
+  first_outcome = row;
+  for (guint i = 0; i < report->outcomes->len; i++)
+    {
+      const OutcomeCount *count = g_ptr_array_index (report->outcomes, i);
+
+      summary_field_number (writer, &row, count->label, count->count);
+    }
+
+  if (report->outcomes->len == 0)
+    return;
+
+  chart = workbook_add_chart (writer->workbook, LXW_CHART_BAR);
+  chart_title_set_name (chart, _("Outcomes"));
+  chart_legend_set_position (chart, LXW_CHART_LEGEND_NONE);
+  series = chart_add_series (chart, NULL, NULL);
+  chart_series_set_name (series, _("Recipients"));
+  chart_series_set_categories (series, sheet_name, first_outcome, 0, row - 1, 0);
+  chart_series_set_values (series, sheet_name, first_outcome, 1, row - 1, 1);
+  worksheet_insert_chart_opt (writer->sheet, 2, 3, chart, &options);
+}
+
+/* A translated sheet name, or @fallback when the translation is not a valid one. */
+static const char *
+sheet_name (lxw_workbook *workbook,
+            const char   *translated,
+            const char   *fallback)
+{
+  if (workbook_validate_sheet_name (workbook, translated) == LXW_NO_ERROR)
+    return translated;
+  return fallback;
+}
+
+static gboolean
+write_xlsx (Report        *report,
+            const char    *path,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  lxw_workbook_options options = { .constant_memory = LXW_TRUE, .tmpdir = NULL,
+                                   .use_zip64 = LXW_FALSE };
+  g_autofree char *tmpdir = g_strdup (g_get_tmp_dir ());
+  g_autofree char *title = NULL;
+  g_auto(GStrv) header = dup_header (report);
+  lxw_doc_properties properties = { 0 };
+  XlsxWriter writer = { 0 };
+  const char *summary_name;
+  const char *recipients_name;
+  guint n = n_columns (report);
+  lxw_error lxw_status;
+  gboolean ret = FALSE;
+
+  options.tmpdir = tmpdir;
+  writer.workbook = workbook_new_opt (path, &options);
+  if (writer.workbook == NULL)
+    {
+      g_set_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FAILED,
+                   _("Could not start the workbook “%s”."), path);
+      return FALSE;
+    }
+
+  title = g_strdup_printf (_("Batch report: %s"), cb_batch_get_name (report->batch));
+  properties.title = title;
+  properties.company = (char *) "Callboard";
+  workbook_set_properties (writer.workbook, &properties);
+
+  writer.bold = workbook_add_format (writer.workbook);
+  format_set_bold (writer.bold);
+  writer.title = workbook_add_format (writer.workbook);
+  format_set_bold (writer.title);
+  format_set_font_size (writer.title, 13);
+  writer.date = workbook_add_format (writer.workbook);
+  format_set_num_format (writer.date, DATE_FORMAT);
+  writer.seconds = workbook_add_format (writer.workbook);
+  format_set_num_format (writer.seconds, "0.0");
+
+  summary_name = sheet_name (writer.workbook, _("Summary"), "Summary");
+  writer.sheet = workbook_add_worksheet (writer.workbook, summary_name);
+  write_summary (report, &writer, summary_name);
+
+  recipients_name = sheet_name (writer.workbook, _("Recipients"), "Recipients");
+  writer.sheet = workbook_add_worksheet (writer.workbook, recipients_name);
+  writer.widths = g_new0 (guint, n);
+  for (guint c = 0; c < n; c++)
+    {
+      worksheet_write_string (writer.sheet, 0, c, header[c], writer.bold);
+      writer.widths[c] = display_width (header[c]) + 2;
+    }
+  worksheet_freeze_panes (writer.sheet, 1, 0);
+
+  if (!foreach_recipient (report, xlsx_row, &writer, cancellable, error))
+    goto out;
+
+  for (guint c = 0; c < n; c++)
+    {
+      double width = CLAMP (writer.widths[c] + 1, MIN_WIDTH, MAX_WIDTH);
+
+      /* Dates and times are 19 characters. */
+      if (c == n - 3 || c == n - 2)
+        width = 20;
+      worksheet_set_column (writer.sheet, c, c, width, NULL);
+    }
+
+  ret = TRUE;
+
+out:
+  if (ret)
+    {
+      /* The autofilter covers the header and every row written. */
+      worksheet_autofilter (writer.sheet, 0, 0, writer.n_rows, n - 1);
+    }
+
+  lxw_status = workbook_close (writer.workbook);
+  g_free (writer.widths);
+
+  if (ret && lxw_status != LXW_NO_ERROR)
+    {
+      g_set_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FAILED,
+                   _("Could not write “%s”: %s"), path, lxw_strerror (lxw_status));
+      return FALSE;
+    }
+
+  return ret;
+}
+
+/* Entry points */
+
+/* Takes @local_error: a cancellation as it is, anything else as a report error. */
+static gboolean
+set_write_error (GError     **error,
+                 GError      *local_error,
+                 const char  *path)
+{
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, local_error);
+  else
+    {
+      if (path != NULL)
+        g_set_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FAILED,
+                     _("Could not write “%s”: %s"), path, local_error->message);
+      else
+        g_set_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FAILED,
+                     _("Could not write the report: %s"), local_error->message);
+      g_error_free (local_error);
+    }
+
+  return FALSE;
+}
+
+static gboolean
+write_report_to_path (Report        *report,
+                      CbReportFormat format,
+                      const char    *path,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  if (format == CB_REPORT_FORMAT_XLSX)
+    return write_xlsx (report, path, cancellable, error);
+  else
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GFileOutputStream) stream = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, &local_error);
+      if (stream == NULL)
+        return set_write_error (error, g_steal_pointer (&local_error), path);
+
+      if (!write_csv (report, G_OUTPUT_STREAM (stream), cancellable, error))
+        return FALSE;
+
+      if (!g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &local_error))
+        return set_write_error (error, g_steal_pointer (&local_error), path);
+
+      return TRUE;
+    }
+}
+
+/* A new empty file next to @path (or in the temporary folder when @path is NULL). */
+static char *
+make_temp_file (const char  *path,
+                GError     **error)
+{
+  g_autofree char *template = NULL;
+  int fd;
+
+  if (path != NULL)
+    template = g_strdup_printf ("%s.XXXXXX", path);
+  else
+    template = g_build_filename (g_get_tmp_dir (), "callboard-report-XXXXXX", NULL);
+
+  fd = g_mkstemp (template);
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_autofree char *dir = g_path_get_dirname (template);
+
+      g_set_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FAILED,
+                   _("Could not create a file in “%s”: %s"), dir, g_strerror (errsv));
+      return NULL;
+    }
+  close (fd);
+
+  return g_steal_pointer (&template);
+}
+
+gboolean
+cb_report_write (CbStore         *store,
+                 const char      *batch_id,
+                 CbReportFormat   format,
+                 const char      *path,
+                 GCancellable    *cancellable,
+                 GError         **error)
+{
+  g_autoptr(Report) report = NULL;
+  g_autofree char *tmp = NULL;
+
+  g_return_val_if_fail (CB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (batch_id != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  if (!(report = report_load (store, batch_id, cancellable, error)))
+    return FALSE;
+
+  if (!(tmp = make_temp_file (path, error)))
+    return FALSE;
+
+  if (!write_report_to_path (report, format, tmp, cancellable, error))
+    {
+      g_unlink (tmp);
+      return FALSE;
+    }
+
+  if (g_rename (tmp, path) != 0)
+    {
+      int errsv = errno;
+
+      g_unlink (tmp);
+      g_set_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FAILED,
+                   _("Could not write “%s”: %s"), path, g_strerror (errsv));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+cb_report_write_to_stream (CbStore         *store,
+                           const char      *batch_id,
+                           CbReportFormat   format,
+                           GOutputStream   *stream,
+                           GCancellable    *cancellable,
+                           GError         **error)
+{
+  g_autoptr(Report) report = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) input = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *tmp = NULL;
+  gssize n;
+
+  g_return_val_if_fail (CB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (batch_id != NULL, FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  if (!(report = report_load (store, batch_id, cancellable, error)))
+    return FALSE;
+
+  if (format == CB_REPORT_FORMAT_CSV)
+    return write_csv (report, stream, cancellable, error);
+
+  /* libxlsxwriter writes files only: through a temporary one. */
+  if (!(tmp = make_temp_file (NULL, error)))
+    return FALSE;
+
+  if (!write_xlsx (report, tmp, cancellable, error))
+    {
+      g_unlink (tmp);
+      return FALSE;
+    }
+
+  file = g_file_new_for_path (tmp);
+  input = g_file_read (file, cancellable, &local_error);
+  if (input != NULL)
+    n = g_output_stream_splice (stream, G_INPUT_STREAM (input),
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE, cancellable, &local_error);
+  else
+    n = -1;
+  g_unlink (tmp);
+
+  if (n < 0)
+    return set_write_error (error, g_steal_pointer (&local_error), NULL);
+
+  return TRUE;
+}
+
+GBytes *
+cb_report_write_bytes (CbStore         *store,
+                       const char      *batch_id,
+                       CbReportFormat   format,
+                       GCancellable    *cancellable,
+                       GError         **error)
+{
+  g_autoptr(GOutputStream) stream = NULL;
+
+  g_return_val_if_fail (CB_IS_STORE (store), NULL);
+  g_return_val_if_fail (batch_id != NULL, NULL);
+
+  stream = g_memory_output_stream_new_resizable ();
+  if (!cb_report_write_to_stream (store, batch_id, format, stream, cancellable, error))
+    return NULL;
+
+  g_output_stream_close (stream, NULL, NULL);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (stream));
+}
+
+/* Async */
+
+typedef struct
+{
+  CbStore        *store;
+  char           *batch_id;
+  char           *path;
+  CbReportFormat  format;
+} WriteData;
+
+static void
+write_data_free (WriteData *data)
+{
+  g_clear_object (&data->store);
+  g_free (data->batch_id);
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+write_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  WriteData *data = task_data;
+  GError *error = NULL;
+
+  if (data->path != NULL)
+    {
+      if (cb_report_write (data->store, data->batch_id, data->format, data->path, cancellable,
+                           &error))
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, error);
+    }
+  else
+    {
+      GBytes *bytes = cb_report_write_bytes (data->store, data->batch_id, data->format,
+                                             cancellable, &error);
+
+      if (bytes != NULL)
+        g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+      else
+        g_task_return_error (task, error);
+    }
+}
+
+static void
+start_write_task (CbStore             *store,
+                  const char          *batch_id,
+                  CbReportFormat       format,
+                  const char          *path,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data,
+                  gpointer             source_tag)
+{
+  g_autoptr(GTask) task = NULL;
+  WriteData *data;
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  data = g_new0 (WriteData, 1);
+  data->store = g_object_ref (store);
+  data->batch_id = g_strdup (batch_id);
+  data->path = g_strdup (path);
+  data->format = format;
+  g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
+
+  g_task_run_in_thread (task, write_thread);
+}
+
+void
+cb_report_write_async (CbStore             *store,
+                       const char          *batch_id,
+                       CbReportFormat       format,
+                       const char          *path,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (CB_IS_STORE (store));
+  g_return_if_fail (batch_id != NULL);
+  g_return_if_fail (path != NULL);
+
+  start_write_task (store, batch_id, format, path, cancellable, callback, user_data,
+                    cb_report_write_async);
+}
+
+gboolean
+cb_report_write_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cb_report_write_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+cb_report_write_bytes_async (CbStore             *store,
+                             const char          *batch_id,
+                             CbReportFormat       format,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (CB_IS_STORE (store));
+  g_return_if_fail (batch_id != NULL);
+
+  start_write_task (store, batch_id, format, NULL, cancellable, callback, user_data,
+                    cb_report_write_bytes_async);
+}
+
+GBytes *
+cb_report_write_bytes_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cb_report_write_bytes_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
