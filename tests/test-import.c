@@ -784,7 +784,7 @@ write_big_csv (const char *name,
 static void
 test_big_file (void)
 {
-  const guint n = 12345;
+  const guint n = 6000;
   g_autofree char *path = write_big_csv ("big.csv", n);
   g_autoptr(GError) error = NULL;
   g_autoptr(CbImportReport) report = NULL;
