@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 
 /* Each takes argv starting at the command's own name and returns the exit code. */
 int cb_cli_validate (int argc, char **argv);
+int cb_cli_serve (int argc, char **argv);
 int cb_cli_sim (int argc, char **argv);
 int cb_cli_export (int argc, char **argv);
 

@@ -21,6 +21,7 @@ typedef struct
 
 static const CbCliCommand commands[] = {
   { "validate", cb_cli_validate, N_("Check a CSV, XLSX or XLS recipient file and print the report") },
+  { "serve", cb_cli_serve, N_("Run the engine without a window until interrupted") },
   { "export", cb_cli_export, N_("Write a batch’s report as XLSX or CSV") },
   { "sim", cb_cli_sim, N_("Run the call simulator (Retell’s API) until interrupted") },
 };
