@@ -277,6 +277,32 @@ assert_counters_add_up (Fixture    *f,
   g_assert_cmpuint (c.picked_up, ==, c.completed);
 }
 
+typedef struct
+{
+  guint       n_batch_changed;
+  guint       n_recipients_changed;
+  GHashTable *recipients;
+} Signals;
+
+static void
+batch_changed_cb (CbEngine   *engine,
+                  const char *batch_id,
+                  Signals    *signals)
+{
+  signals->n_batch_changed++;
+}
+
+static void
+recipients_changed_cb (CbEngine   *engine,
+                       const char *batch_id,
+                       GStrv       ids,
+                       Signals    *signals)
+{
+  signals->n_recipients_changed++;
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_hash_table_add (signals->recipients, g_strdup (ids[i]));
+}
+
 static void
 test_thousand (Fixture       *f,
                gconstpointer  data)
@@ -284,10 +310,32 @@ test_thousand (Fixture       *f,
   g_autoptr(CbBatch) batch = create_batch (f, 1000, 200, 1, 0, NULL);
   const char *id = cb_batch_get_id (batch);
   g_autoptr(GError) error = NULL;
+  Signals signals = { 0, 0, g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
+  gint64 started = g_get_monotonic_time ();
+  gint64 elapsed_ms;
+
+  g_signal_connect (f->engine, "batch-changed", G_CALLBACK (batch_changed_cb), &signals);
+  g_signal_connect (f->engine, "recipients-changed", G_CALLBACK (recipients_changed_cb), &signals);
 
   g_assert_true (cb_engine_start_batch (f->engine, id, &error));
   g_assert_no_error (error);
   wait_for_status (f, id, CB_BATCH_STATUS_COMPLETED, 120);
+  elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+  /* Let the last coalesced signals out. */
+  {
+    gint64 end = g_get_monotonic_time () + 250 * 1000;
+
+    while (g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_signal_handlers_disconnect_by_data (f->engine, &signals);
+
+  /* Thousands of changes, told at most every 100 ms, and every row among them. */
+  g_assert_cmpuint (signals.n_batch_changed, >=, 1);
+  g_assert_cmpuint (signals.n_batch_changed, <=, elapsed_ms / CB_ENGINE_SIGNAL_INTERVAL_MS + 4);
+  g_assert_cmpuint (signals.n_recipients_changed, <=, elapsed_ms / CB_ENGINE_SIGNAL_INTERVAL_MS + 4);
+  g_assert_cmpuint (g_hash_table_size (signals.recipients), ==, 1000);
+  g_hash_table_unref (signals.recipients);
 
   assert_counters_add_up (f, id, 1000);
   assert_one_call_per_attempt (f, id);
@@ -437,6 +485,32 @@ test_polling (Fixture       *f,
                              " AND ##id::string IS NOT NULL", id), ==, 40);
 }
 
+/* The provider refuses the key: the batch pauses at once, saying so, and no retry is used. */
+static void
+test_unauthorized (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(CbBatch) batch = NULL;
+  g_autoptr(CbBatch) after = NULL;
+  const char *id;
+
+  g_object_set (cb_engine_get_sim_server (f->engine), "api-key", "a-key-the-engine-does-not-have",
+                NULL);
+  batch = create_batch (f, 10, 1, 2, 0, NULL);
+  id = cb_batch_get_id (batch);
+  g_assert_true (cb_engine_start_batch (f->engine, id, NULL));
+  wait_for_status (f, id, CB_BATCH_STATUS_PAUSED, 30);
+
+  after = cb_store_get_batch (f->store, id, NULL);
+  g_assert_true (g_str_has_prefix (cb_batch_get_pause_reason (after),
+                                   "Paused: the provider account “Simulator” refused its API key "
+                                   "(HTTP 401: "));
+  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+                             " AND status = 'pending' AND attempts = 0", id), ==, 10);
+  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
+                             " AND http_status = 401", id), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -457,6 +531,9 @@ main (int   argc,
   g_test_add ("/engine/dialer/auto-pause", Fixture, NULL, fixture_setup, test_auto_pause,
               fixture_teardown);
   g_test_add ("/engine/dialer/polling", Fixture, NULL, fixture_setup, test_polling,
+              fixture_teardown);
+
+  g_test_add ("/engine/dialer/unauthorized", Fixture, NULL, fixture_setup, test_unauthorized,
               fixture_teardown);
 
   return g_test_run ();
