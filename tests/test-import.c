@@ -527,6 +527,23 @@ test_errors (void)
                "{\"file\":\"import-many-rows.csv\",\"rows\":5,\"valid\":5,\"invalid\":0,"
                "\"columns\":[\"phone\"],\"phone_column\":\"phone\",\"groups\":[]}");
 
+  /* A header wider than a spreadsheet can be. */
+  {
+    g_autofree char *wide = cb_test_tmp_path ("wide.csv");
+    g_autoptr(GString) text = g_string_new ("phone");
+    g_autoptr(CbImportReport) report = NULL;
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 1; i <= 16384; i++)
+      g_string_append_printf (text, ",c%u", i);
+    g_string_append (text, "\n+14155550100\n");
+    g_assert_true (g_file_set_contents (wide, text->str, text->len, NULL));
+    report = cb_import_file (wide, &us, NULL, &error);
+    g_assert_null (report);
+    g_assert_error (error, CB_IMPORT_ERROR, CB_IMPORT_ERROR_TOO_LARGE);
+    g_assert_cmpstr (error->message, ==, "“wide.csv” has more than 16384 columns");
+  }
+
   options.max_rows = 0;
   options.max_bytes = 40;
   assert_error ("import-bom.csv", &options, CB_IMPORT_ERROR_TOO_LARGE,

@@ -93,6 +93,8 @@ on_field (void   *data,
 
   if (self->current == NULL)
     self->current = g_ptr_array_new ();
+  if (self->parent.max_cells > 0 && self->current->len >= self->parent.max_cells)
+    return;
   g_ptr_array_add (self->current, len > 0 ? g_strndup (data, len) : NULL);
 }
 

@@ -45,7 +45,12 @@ struct _CbRowReader
   char                   *display_name;
   /* The largest number of bytes the reader may take from its source (CB_IMPORT_ERROR_TOO_LARGE). */
   goffset                 max_bytes;
+  /* When not 0, cells of a row beyond this many may be left out (set by the caller). */
+  guint                   max_cells;
 };
+
+/* Excel's limit, XFD; a header with more columns is refused. */
+#define CB_IMPORT_MAX_COLUMNS 16384
 
 static inline CbRowReaderStatus
 cb_row_reader_next_row (CbRowReader  *reader,

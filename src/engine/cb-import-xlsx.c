@@ -33,8 +33,6 @@
 /* libgsf 1.14 declares no cleanup functions of its own. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GsfInput, g_object_unref)
 
-/* Excel's last column is XFD. */
-#define MAX_COLUMNS 16384
 /* Excel's last row. */
 #define MAX_ROW 1048576
 
@@ -533,11 +531,13 @@ parse_uint (const char *text,
 }
 
 static void
-put_cell (GPtrArray *cells,
-          int        column,
-          char      *value)
+put_cell (CbXlsxReader *self,
+          GPtrArray    *cells,
+          int           column,
+          char         *value)
 {
-  if (column < 0 || column >= MAX_COLUMNS)
+  if (column < 0 || column >= CB_IMPORT_MAX_COLUMNS ||
+      (self->parent.max_cells > 0 && (guint)column >= self->parent.max_cells))
     {
       g_free (value);
       return;
@@ -709,7 +709,7 @@ cb_xlsx_reader_next_row (CbRowReader  *reader,
                   cb_import_set_encoding_error (error, self->parent.display_name, row);
                   return CB_ROW_READER_ERROR;
                 }
-              put_cell (cells, column, value);
+              put_cell (self, cells, column, value);
               in_cell = FALSE;
             }
           else if (in_cell && is_element (self->sheet, "v"))

@@ -452,6 +452,7 @@ struct _Importer
 
   guint           n_columns;
   guint           phone_index;
+  guint           chunk_rows;     /* rows per chunk: fewer for very wide files */
   NumberSet       seen;
   GHashTable     *memo;
 
@@ -470,7 +471,7 @@ chunk_new (Importer *importer)
   chunk->importer = importer;
   chunk->n_rows = 0;
   chunk->done = FALSE;
-  chunk->cells = g_new0 (char *, (gsize)CHUNK_ROWS * importer->n_columns);
+  chunk->cells = g_new0 (char *, (gsize)importer->chunk_rows * importer->n_columns);
 
   return chunk;
 }
@@ -870,6 +871,14 @@ read_header (Importer               *self,
   while (names->len > 0 && ((char *)g_ptr_array_index (names, names->len - 1))[0] == '\0')
     g_ptr_array_remove_index (names, names->len - 1);
 
+  if (names->len > CB_IMPORT_MAX_COLUMNS)
+    {
+      g_set_error (error, CB_IMPORT_ERROR, CB_IMPORT_ERROR_TOO_LARGE,
+                   _("“%s” has more than %u columns"), self->display_name,
+                   (guint)CB_IMPORT_MAX_COLUMNS);
+      return FALSE;
+    }
+
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
@@ -900,6 +909,7 @@ read_header (Importer               *self,
   g_ptr_array_add (names, NULL);
   report->columns = (GStrv)g_ptr_array_free (g_steal_pointer (&names), FALSE);
   self->n_columns = g_strv_length (report->columns);
+  self->chunk_rows = CLAMP (64 * 1024 / self->n_columns, 1, CHUNK_ROWS);
 
   if (options->phone_column != NULL)
     {
@@ -987,6 +997,8 @@ read_rows (Importer               *self,
   gboolean have_header = FALSE;
   guint row = 0;
 
+  reader->max_cells = CB_IMPORT_MAX_COLUMNS + 1;
+
   while ((status = cb_row_reader_next_row (reader, &row, cells, error)) == CB_ROW_READER_ROW)
     {
       if (!have_header)
@@ -1004,6 +1016,8 @@ read_rows (Importer               *self,
           if (!ok)
             return FALSE;
           have_header = TRUE;
+          /* Cells beyond the header are ignored: the readers need not keep them. */
+          reader->max_cells = self->n_columns;
           continue;
         }
 
@@ -1041,7 +1055,7 @@ read_rows (Importer               *self,
         remember_phone (self, chunk, chunk->n_rows);
         chunk->rows[chunk->n_rows++] = row;
 
-        if (chunk->n_rows == CHUNK_ROWS)
+        if (chunk->n_rows == self->chunk_rows)
           {
             if (set_cancelled_error (self, cancellable, error))
               return FALSE;
