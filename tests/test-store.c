@@ -1304,6 +1304,79 @@ test_batch_100k (void)
   g_assert_cmpint (count_rows (store, "SELECT count(*) FROM recipients"), ==, 100000);
 }
 
+/* The same store on PostgreSQL, when CALLBOARD_TEST_PG names a database to use
+ * ("PostgreSQL://HOST=127.0.0.1;PORT=5432;DB_NAME=callboard_test;USERNAME=…"). */
+static void
+test_postgresql (void)
+{
+  const char *uri = g_getenv ("CALLBOARD_TEST_PG");
+  g_autofree char *csv = cb_test_tmp_path ("pg.csv");
+
+  if (uri == NULL || *uri == '\0')
+    {
+      g_test_skip ("CALLBOARD_TEST_PG is not set");
+      return;
+    }
+
+  write_file (csv, "phone,name\n+14155550101,\"A \"\"q\"\"\"\n+14155550102,Zoë\n", -1);
+
+  /* Twice: the second open finds the schema and the seed in place. */
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CbStore) store = cb_store_open (uri, CB_STORE_FLAGS_NONE, &error);
+      g_autoptr(CbAgent) agent = NULL;
+      g_autoptr(CbBatch) batch = NULL;
+      g_autoptr(CbBatch) reread = NULL;
+      g_autoptr(GListModel) recipients = NULL;
+      g_autofree char *value = NULL;
+      CbBatchParams params = default_params ("On PostgreSQL");
+
+      g_assert_no_error (error);
+      g_assert_false (cb_store_is_sqlite (store));
+      g_assert_null (cb_store_get_path (store));
+      g_assert_cmpuint (cb_store_get_schema_version (store), ==,
+                        cb_store_get_latest_schema_version ());
+
+      agent = cb_store_get_agent (store, "agent_demo", &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (cb_agent_get_default_phone_number_id (agent), ==, "pn_demo");
+      g_assert_cmpint (cb_store_datetime_to_ms (cb_agent_get_created_at (agent)), >,
+                       G_GINT64_CONSTANT (1600000000000));
+
+      g_assert_true (cb_store_set_setting (store, "pg_round", round ? "two" : "one", &error));
+      value = cb_store_get_setting (store, "pg_round");
+      g_assert_cmpstr (value, ==, round ? "two" : "one");
+
+      g_assert_true (cb_store_add_suppression (store, "+1 415 555 0199", NULL, &error));
+      g_assert_no_error (error);
+
+      batch = cb_store_import_file (store, &params, csv, FALSE, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (cb_batch_get_counters (batch)->total, ==, 2);
+
+      recipients = cb_store_list_recipients (store, cb_batch_get_id (batch), 0, 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_list_model_get_n_items (recipients), ==, 2);
+      {
+        g_autoptr(CbRecipient) a = g_list_model_get_item (recipients, 0);
+        g_autoptr(CbRecipient) b = g_list_model_get_item (recipients, 1);
+
+        g_assert_cmpstr (cb_recipient_get_phone (a), ==, "+14155550101");
+        g_assert_cmpstr (cb_recipient_get_dynamic_vars (a), ==, "{\"name\":\"A \\\"q\\\"\"}");
+        g_assert_cmpstr (cb_recipient_get_dynamic_vars (b), ==, "{\"name\":\"Zoë\"}");
+        g_assert_nonnull (cb_recipient_get_updated_at (b));
+      }
+
+      g_assert_true (cb_store_set_batch_status (store, cb_batch_get_id (batch),
+                                                CB_BATCH_STATUS_CANCELLED, &error));
+      g_assert_no_error (error);
+      reread = cb_store_get_batch (store, cb_batch_get_id (batch), &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (cb_batch_get_counters (reread)->cancelled, ==, 2);
+    }
+}
+
 /* Helper modes for the lock tests, run as child processes of this program. */
 static int
 run_helper (const char *mode,
@@ -1362,6 +1435,7 @@ main (int    argc,
   g_test_add_func ("/store/batch/transitions", test_batch_transitions);
   g_test_add_func ("/store/batch/leftover-import", test_leftover_import);
   g_test_add_func ("/store/batch/100k", test_batch_100k);
+  g_test_add_func ("/store/postgresql", test_postgresql);
 
   return g_test_run ();
 }
