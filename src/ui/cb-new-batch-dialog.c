@@ -45,7 +45,7 @@ struct _CbNewBatchDialog
   GtkButton        *cancel_import_button;
   GtkTextView      *typed_view;
   AdwPreferencesGroup *report_group;
-  GtkBox           *report_box;
+  GtkWidget        *report_box;
   GtkSwitch        *skip_switch;
   GtkButton        *save_invalid_button;
   AdwPreferencesGroup *preview_group;
@@ -200,7 +200,12 @@ clear_box (GtkWidget *box)
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (box)) != NULL)
-    gtk_widget_unparent (child);
+    {
+      if (GTK_IS_LIST_BOX (box))
+        gtk_list_box_remove (GTK_LIST_BOX (box), child);
+      else
+        gtk_grid_remove (GTK_GRID (box), child);
+    }
 }
 
 static void
@@ -212,7 +217,7 @@ show_report (CbNewBatchDialog *self)
   const char * const *variables;
   guint n_vars;
 
-  clear_box (GTK_WIDGET (self->report_box));
+  clear_box (self->report_box);
   clear_box (GTK_WIDGET (self->preview_grid));
 
   gtk_widget_set_visible (GTK_WIDGET (self->report_group),
@@ -227,7 +232,7 @@ show_report (CbNewBatchDialog *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), self->source_error);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("dialog-error-symbolic"));
       gtk_widget_add_css_class (row, "error");
-      gtk_box_append (self->report_box, row);
+      gtk_list_box_append (GTK_LIST_BOX (self->report_box), row);
       gtk_widget_set_sensitive (GTK_WIDGET (self->skip_switch), FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->save_invalid_button), FALSE);
       return;
@@ -259,7 +264,7 @@ show_report (CbNewBatchDialog *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row),
                                  gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
-      gtk_box_append (self->report_box, row);
+      gtk_list_box_append (GTK_LIST_BOX (self->report_box), row);
     }
 
   if (cb_import_report_get_invalid (self->report) == 0)
@@ -268,7 +273,7 @@ show_report (CbNewBatchDialog *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Every row is valid"));
       adw_action_row_add_prefix (ADW_ACTION_ROW (row),
                                  gtk_image_new_from_icon_name ("emblem-ok-symbolic"));
-      gtk_box_append (self->report_box, row);
+      gtk_list_box_append (GTK_LIST_BOX (self->report_box), row);
     }
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->skip_switch),
@@ -1109,9 +1114,10 @@ build (CbNewBatchDialog *self)
   gtk_widget_set_name (GTK_WIDGET (self->report_group), "validation-report");
   gtk_widget_set_visible (GTK_WIDGET (self->report_group), FALSE);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), self->report_group);
-  self->report_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 0));
-  gtk_widget_add_css_class (GTK_WIDGET (self->report_box), "boxed-list");
-  adw_preferences_group_add (self->report_group, GTK_WIDGET (self->report_box));
+  self->report_box = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->report_box), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (self->report_box, "boxed-list");
+  adw_preferences_group_add (self->report_group, self->report_box);
   box = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (box), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (box, "boxed-list");
@@ -1248,6 +1254,7 @@ build (CbNewBatchDialog *self)
                                 _("How many calls may be in progress at once"), 1, 100, 10);
   self->retries = spin_row (group, NULL, _("Retries"),
                             _("Tries again after busy, no answer or voicemail"), 0, 10, 2);
+  gtk_widget_set_name (GTK_WIDGET (self->retries), "batch-retries");
   g_signal_connect_swapped (self->concurrency, "value-changed", G_CALLBACK (update), self);
   g_signal_connect_swapped (self->retries, "value-changed", G_CALLBACK (update), self);
 

@@ -1,0 +1,392 @@
+/* test-ui-flow.c — the New batch flow and the batch detail in a real window, with the
+ * engine and its simulator in-process; screenshots of the pages into the build dir
+ *
+ * Copyright 2026 The Callboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "callboard-test"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "cb-batch-detail.h"
+#include "cb-batches-page.h"
+#include "cb-engine.h"
+#include "cb-new-batch-dialog.h"
+#include "cb-test-util.h"
+#include "cb-window.h"
+
+static gboolean have_display;
+
+typedef struct
+{
+  CbStore  *store;
+  CbEngine *engine;
+  CbWindow *window;
+} Fixture;
+
+static GtkWidget *
+find_by_name (GtkWidget  *root,
+              const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_name (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+iterate (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+wait_for (gboolean (*done) (gpointer),
+          gpointer  data,
+          guint     seconds)
+{
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+
+  return TRUE;
+}
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  int width;
+  int height;
+
+  iterate (300);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                          "screenshots", NULL);
+  g_mkdir_with_parents (dir, 0755);
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s", path);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+
+  if (!have_display)
+    return;
+
+  db = cb_test_tmp_path ("flow.db");
+  g_unlink (db);
+  f->store = cb_store_open (db, CB_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  f->engine = cb_engine_new (f->store, "127.0.0.1:0");
+  cb_engine_set_sim_speed (f->engine, 200);
+  g_assert_true (cb_engine_start (f->engine, &error));
+  g_assert_no_error (error);
+
+  f->window = cb_window_new (NULL, f->store);
+  g_object_ref_sink (f->window);
+  cb_window_set_engine (f->window, f->engine, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  iterate (300);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (!have_display)
+    return;
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->window);
+  cb_engine_stop (f->engine);
+  g_clear_object (&f->engine);
+  g_clear_object (&f->store);
+}
+
+static gboolean
+dialog_idle (gpointer data)
+{
+  return !cb_new_batch_dialog_is_busy (data);
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *)data == NULL;
+}
+
+static CbNewBatchDialog *
+open_dialog (Fixture    *f,
+             const char *name,
+             const char *file)
+{
+  g_autoptr(GFile) gfile = g_file_new_for_path (file);
+  CbNewBatchDialog *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-batch", NULL);
+  iterate (200);
+  dialog = NULL;
+  for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+    if (CB_IS_NEW_BATCH_DIALOG (l->data))
+      dialog = l->data;
+  g_assert_nonnull (dialog);
+
+  gtk_editable_set_text (GTK_EDITABLE (find_by_name (GTK_WIDGET (dialog), "batch-name")), name);
+  cb_new_batch_dialog_load_file (dialog, gfile);
+  g_assert_true (wait_for (dialog_idle, dialog, 30));
+  iterate (100);
+
+  return dialog;
+}
+
+static CbBatch *
+newest_batch (Fixture *f)
+{
+  g_autoptr(GListModel) batches = cb_store_list_batches (f->store, NULL, 0, NULL);
+
+  g_assert_nonnull (batches);
+  g_assert_cmpuint (g_list_model_get_n_items (batches), >, 0);
+  return g_list_model_get_item (batches, 0);
+}
+
+static void
+test_flow_empty (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const char * const pages[] = { "Batch calls", "Agents", "Phone numbers",
+                                        "Do-not-call list" };
+  GtkWidget *sidebar;
+  guint i = 0;
+
+  if (!have_display)
+    {
+      g_test_skip ("No display");
+      return;
+    }
+
+  sidebar = find_by_name (GTK_WIDGET (f->window), "sidebar");
+  for (GtkWidget *row = gtk_widget_get_first_child (sidebar); row != NULL;
+       row = gtk_widget_get_next_sibling (row), i++)
+    {
+      GList *labelled = NULL;
+
+      g_assert_cmpuint (i, <, G_N_ELEMENTS (pages));
+      (void)labelled;
+    }
+  g_assert_cmpuint (i, ==, G_N_ELEMENTS (pages));
+  g_assert_true (gtk_widget_get_mapped (find_by_name (GTK_WIDGET (f->window), "empty-new-batch")));
+  screenshot (GTK_WIDGET (f->window), "empty");
+}
+
+static void
+test_flow_invalid_rows (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  CbNewBatchDialog *dialog;
+  GtkWidget *row;
+  GtkWidget *primary;
+
+  if (!have_display)
+    {
+      g_test_skip ("No display");
+      return;
+    }
+
+  path = cb_test_tmp_path ("invalid.csv");
+  g_assert_true (g_file_set_contents (path,
+                                      "phone,first_name\n"
+                                      "+14155550100,Ada\n"
+                                      "12345,Bob\n"
+                                      "+14155550101,Cy\n"
+                                      "+14155550100,Dup\n"
+                                      "letters,Eve\n", -1, NULL));
+  dialog = open_dialog (f, "With problems", path);
+
+  row = find_by_name (GTK_WIDGET (dialog), "invalid_phone_number");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Rows 3, 6");
+  row = find_by_name (GTK_WIDGET (dialog), "duplicate");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Row 5");
+
+  primary = find_by_name (GTK_WIDGET (dialog), "new-batch-primary");
+  g_assert_false (gtk_widget_get_sensitive (primary));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (primary), ==,
+                   "Fix the 3 invalid rows or turn on “Skip invalid rows”");
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 720, 800);
+  screenshot (GTK_WIDGET (dialog), "new-batch-invalid-rows");
+
+  gtk_switch_set_active (GTK_SWITCH (find_by_name (GTK_WIDGET (dialog), "skip-invalid")), TRUE);
+  g_assert_true (gtk_widget_get_sensitive (primary));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_flow_schedule (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *sample = g_build_filename (SRCDIR, "data", "sample.csv", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autoptr(GDateTime) far = g_date_time_add_days (now, 40);
+  g_autoptr(CbBatch) batch = NULL;
+  CbNewBatchDialog *dialog;
+  GtkWidget *primary;
+  GtkCalendar *calendar;
+  GtkWidget *status;
+
+  if (!have_display)
+    {
+      g_test_skip ("No display");
+      return;
+    }
+
+  dialog = open_dialog (f, "Tomorrow's reminders", sample);
+  primary = find_by_name (GTK_WIDGET (dialog), "new-batch-primary");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (primary)), ==, "Start Batch");
+  g_assert_true (gtk_widget_get_sensitive (primary));
+
+  gtk_switch_set_active (GTK_SWITCH (find_by_name (GTK_WIDGET (dialog), "schedule-later")), TRUE);
+  calendar = GTK_CALENDAR (find_by_name (GTK_WIDGET (dialog), "schedule-calendar"));
+
+  /* Beyond 30 days: refused, with the reason. */
+  gtk_calendar_select_day (calendar, far);
+  g_assert_false (gtk_widget_get_sensitive (primary));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (primary), ==, "Pick a day in the calendar");
+
+  gtk_calendar_select_day (calendar, tomorrow);
+  gtk_editable_set_text (GTK_EDITABLE (find_by_name (GTK_WIDGET (dialog), "schedule-time")),
+                         "10:30");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (primary)), ==, "Schedule Batch");
+  g_assert_true (gtk_widget_get_sensitive (primary));
+  screenshot (GTK_WIDGET (dialog), "new-batch");
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
+  gtk_widget_activate (primary);
+  g_assert_true (wait_for (pointer_cleared, &dialog, 30));
+
+  batch = newest_batch (f);
+  g_assert_cmpstr (cb_batch_get_name (batch), ==, "Tomorrow's reminders");
+  g_assert_cmpint (cb_batch_get_status (batch), ==, CB_BATCH_STATUS_SCHEDULED);
+  g_assert_cmpuint (cb_batch_get_counters (batch)->total, ==, 3);
+
+  status = find_by_name (GTK_WIDGET (f->window), "batch-status");
+  g_assert_true (gtk_widget_get_mapped (status));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (status)), ==, "Scheduled");
+
+  /* Back to the list: the batch is there, scheduled. */
+  gtk_widget_activate (find_by_name (GTK_WIDGET (f->window), "batch-back"));
+  iterate (200);
+  g_assert_nonnull (find_by_name (GTK_WIDGET (f->window), cb_batch_get_id (batch)));
+  screenshot (GTK_WIDGET (f->window), "batch-calls");
+}
+
+static gboolean
+batch_completed (gpointer data)
+{
+  Fixture *f = data;
+  g_autoptr(CbBatch) batch = newest_batch (f);
+
+  return cb_batch_get_status (batch) == CB_BATCH_STATUS_COMPLETED;
+}
+
+static void
+test_flow_start (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *sample = g_build_filename (SRCDIR, "data", "sample.csv", NULL);
+  g_autoptr(CbBatch) batch = NULL;
+  CbNewBatchDialog *dialog;
+  GtkWidget *status;
+
+  if (!have_display)
+    {
+      g_test_skip ("No display");
+      return;
+    }
+
+  dialog = open_dialog (f, "Appointment reminders", sample);
+  /* Unanswered calls are not retried, so the batch ends with the first round. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_by_name (GTK_WIDGET (dialog), "batch-retries")),
+                             0);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
+  gtk_widget_activate (find_by_name (GTK_WIDGET (dialog), "new-batch-primary"));
+  g_assert_true (wait_for (pointer_cleared, &dialog, 30));
+
+  g_assert_true (wait_for (batch_completed, f, 120));
+  iterate (500);
+
+  batch = newest_batch (f);
+  status = find_by_name (GTK_WIDGET (f->window), "batch-status");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (status)), ==, "Completed");
+  g_assert_false (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (f->window), "batch-cancel")));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (find_by_name (GTK_WIDGET (f->window),
+                                                              "batch-cancel")),
+                   ==, "The batch has already ended");
+  screenshot (GTK_WIDGET (f->window), "batch-detail");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  cb_test_init (&argc, &argv);
+
+  have_display = gtk_init_check ();
+  if (have_display)
+    adw_init ();
+
+  g_test_add ("/ui/flow/empty", Fixture, NULL, fixture_setup, test_flow_empty, fixture_teardown);
+  g_test_add ("/ui/flow/invalid-rows", Fixture, NULL, fixture_setup, test_flow_invalid_rows,
+              fixture_teardown);
+  g_test_add ("/ui/flow/schedule", Fixture, NULL, fixture_setup, test_flow_schedule,
+              fixture_teardown);
+  g_test_add ("/ui/flow/start", Fixture, NULL, fixture_setup, test_flow_start, fixture_teardown);
+
+  return g_test_run ();
+}
