@@ -467,6 +467,19 @@ test_xlsx_strings (void)
 }
 
 static void
+test_xlsx_dates (void)
+{
+  CbImportOptions options = { .default_region = "US", .keep_recipients = TRUE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbImportReport) report = import_fixture ("import-dates.xlsx", &options, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (cb_import_report_get_recipients (report)->len, ==, 1);
+  assert_recipient (cb_import_report_get_recipients (report), 0, 2, "4155550100", "+14155550100", "US",
+                    "2026-05-05", "2026-05-05 09:30:00", "12.5", "09:00:00", "2026-05-05", NULL);
+}
+
+static void
 test_xls (void)
 {
   CbImportOptions options = { .default_region = "US", .keep_recipients = TRUE };
@@ -1192,6 +1205,7 @@ main (int    argc,
   g_test_add_func ("/import/csv/recipients", test_csv_recipients);
   g_test_add_func ("/import/xlsx/numeric", test_xlsx_numeric);
   g_test_add_func ("/import/xlsx/strings", test_xlsx_strings);
+  g_test_add_func ("/import/xlsx/dates", test_xlsx_dates);
   g_test_add_func ("/import/xlsx/damaged-parts", test_xlsx_damaged_parts);
   g_test_add_func ("/import/xls", test_xls);
   g_test_add_func ("/import/errors", test_errors);

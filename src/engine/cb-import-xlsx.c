@@ -13,6 +13,10 @@
  * Cells: shared strings (t="s", rich text runs joined, phonetic runs left out), inline
  * strings (t="inlineStr"), formula strings (t="str"), booleans (TRUE/FALSE), errors
  * (#N/A…), ISO dates (t="d") as written, numbers as typed: cb_import_format_number().
+ * A number whose style shows a date or a time (built-in formats 14–22, 27–36, 45–47,
+ * 50–58, or a custom format with d, y, h or s, or m without h and s, outside quotes and
+ * brackets) is written as the XLS reader writes one: "2026-05-05", "09:30:00" or
+ * "2026-05-05 09:30:00", counting from 1899-12-30 (or 1904-01-01 for date1904 books).
  * Row numbers come from <row r>, columns from <c r>; what is missing is blank. */
 
 #define G_LOG_DOMAIN "callboard-import"
@@ -28,6 +32,7 @@
 #include <gsf/gsf-input-stdio.h>
 #include <gsf/gsf-input.h>
 #include <libxml/xmlreader.h>
+#include <math.h>
 #include <string.h>
 
 /* libgsf 1.14 declares no cleanup functions of its own. */
@@ -35,6 +40,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GsfInput, g_object_unref)
 
 /* Excel's last row. */
 #define MAX_ROW 1048576
+
+typedef enum
+{
+  DATE_KIND_NONE,
+  DATE_KIND_DATE,
+  DATE_KIND_TIME,
+  DATE_KIND_DATE_TIME,
+} DateKind;
 
 typedef enum
 {
@@ -60,6 +73,9 @@ typedef struct
   GBytes           *bytes;
   GsfInfile        *zip;
   GPtrArray        *shared_strings;
+  /* DateKind of each cell style (cellXfs index), as guint8 */
+  GByteArray       *style_kinds;
+  gboolean          date1904;
 
   char             *sheet_name;
   PartIO           *sheet_io;
@@ -377,7 +393,17 @@ read_first_sheet_id (CbXlsxReader  *self,
 
   while ((ret = xmlTextReaderRead (reader)) == 1)
     {
-      if (xmlTextReaderNodeType (reader) == XML_READER_TYPE_ELEMENT && is_element (reader, "sheet"))
+      if (xmlTextReaderNodeType (reader) != XML_READER_TYPE_ELEMENT)
+        continue;
+
+      if (is_element (reader, "workbookPr"))
+        {
+          g_autofree char *date1904 = get_attribute (reader, "date1904");
+
+          self->date1904 = date1904 != NULL &&
+                           (g_str_equal (date1904, "1") || g_str_equal (date1904, "true"));
+        }
+      else if (is_element (reader, "sheet"))
         {
           id = get_namespaced_attribute (reader, "id");
           break;
@@ -493,6 +519,212 @@ read_shared_strings (CbXlsxReader  *self,
   return TRUE;
 }
 
+static guint
+parse_uint (const char *text,
+            guint       fallback)
+{
+  guint64 value;
+  char *end = NULL;
+
+  if (text == NULL || !g_ascii_isdigit (text[0]))
+    return fallback;
+
+  value = g_ascii_strtoull (text, &end, 10);
+  if (end == NULL || *end != '\0' || value > G_MAXUINT)
+    return fallback;
+
+  return (guint)value;
+}
+
+static DateKind
+builtin_format_kind (guint id)
+{
+  if ((id >= 14 && id <= 17) || (id >= 27 && id <= 36) || (id >= 50 && id <= 58))
+    return DATE_KIND_DATE;
+  if ((id >= 18 && id <= 21) || (id >= 45 && id <= 47))
+    return DATE_KIND_TIME;
+  if (id == 22)
+    return DATE_KIND_DATE_TIME;
+  return DATE_KIND_NONE;
+}
+
+/* What a custom number format shows: its letters outside "quoted text", \escapes and
+ * [brackets] (colours, conditions, locales; [h] elapsed hours is a time). */
+static DateKind
+custom_format_kind (const char *code)
+{
+  gboolean date = FALSE;
+  gboolean time = FALSE;
+  gboolean month = FALSE;
+
+  for (const char *p = code; *p != '\0'; p++)
+    {
+      char c = g_ascii_tolower (*p);
+
+      if (c == '"')
+        {
+          while (p[1] != '\0' && p[1] != '"')
+            p++;
+          if (p[1] == '"')
+            p++;
+        }
+      else if (c == '\\' || c == '_' || c == '*')
+        {
+          if (p[1] != '\0')
+            p++;
+        }
+      else if (c == '[')
+        {
+          if (g_ascii_tolower (p[1]) == 'h' || g_ascii_tolower (p[1]) == 'm' || g_ascii_tolower (p[1]) == 's')
+            time = TRUE;
+          while (p[1] != '\0' && p[1] != ']')
+            p++;
+          if (p[1] == ']')
+            p++;
+        }
+      else if (c == ';')
+        break;  /* the first section decides */
+      else if (c == 'd' || c == 'y')
+        date = TRUE;
+      else if (c == 'h' || c == 's')
+        time = TRUE;
+      else if (c == 'm')
+        month = TRUE;
+    }
+
+  if (month && !time)
+    date = TRUE;
+
+  if (date && time)
+    return DATE_KIND_DATE_TIME;
+  if (date)
+    return DATE_KIND_DATE;
+  if (time)
+    return DATE_KIND_TIME;
+  return DATE_KIND_NONE;
+}
+
+/* Reads which cell styles (cellXfs) show dates or times. */
+static gboolean
+read_styles (CbXlsxReader  *self,
+             const char    *name,
+             GError       **error)
+{
+  g_autoptr(GsfInput) input = open_part (self, name);
+  g_autoptr(GHashTable) custom = g_hash_table_new (NULL, NULL);
+  xmlTextReaderPtr reader;
+  gboolean in_cell_xfs = FALSE;
+  PartIO *io;
+  int ret;
+
+  if (input == NULL)
+    return TRUE;  /* no styles: no dates */
+
+  io = g_new0 (PartIO, 1);
+  io->input = g_steal_pointer (&input);
+  reader = part_reader_new (io);
+  if (reader == NULL)
+    {
+      set_damaged_error (self, error, name, io);
+      part_io_free (io);
+      return FALSE;
+    }
+
+  while ((ret = xmlTextReaderRead (reader)) == 1)
+    {
+      int type = xmlTextReaderNodeType (reader);
+
+      if (type == XML_READER_TYPE_END_ELEMENT && is_element (reader, "cellXfs"))
+        in_cell_xfs = FALSE;
+      if (type != XML_READER_TYPE_ELEMENT)
+        continue;
+
+      if (is_element (reader, "numFmt"))
+        {
+          g_autofree char *id = get_attribute (reader, "numFmtId");
+          g_autofree char *code = get_attribute (reader, "formatCode");
+          guint n = parse_uint (id, G_MAXUINT);
+
+          if (n != G_MAXUINT && code != NULL)
+            g_hash_table_insert (custom, GUINT_TO_POINTER (n),
+                                 GUINT_TO_POINTER (custom_format_kind (code) + 1));
+        }
+      else if (is_element (reader, "cellXfs"))
+        in_cell_xfs = !xmlTextReaderIsEmptyElement (reader);
+      else if (in_cell_xfs && is_element (reader, "xf"))
+        {
+          g_autofree char *id = get_attribute (reader, "numFmtId");
+          guint n = parse_uint (id, 0);
+          gpointer kind = g_hash_table_lookup (custom, GUINT_TO_POINTER (n));
+          guint8 value = kind != NULL ? GPOINTER_TO_UINT (kind) - 1 : builtin_format_kind (n);
+
+          g_byte_array_append (self->style_kinds, &value, 1);
+        }
+    }
+
+  xmlFreeTextReader (reader);
+
+  if (ret != 0)
+    {
+      set_damaged_error (self, error, name, io);
+      part_io_free (io);
+      return FALSE;
+    }
+
+  part_io_free (io);
+  return TRUE;
+}
+
+/* A date/time serial number as ISO text, or NULL when it is out of range. */
+static char *
+format_serial (double   serial,
+               DateKind kind,
+               gboolean date1904)
+{
+  g_autoptr(GDate) date = NULL;
+  double days;
+  gint64 seconds;
+  char text[32];
+
+  if (!(serial >= 0 && serial < 2958466))  /* up to 9999-12-31 */
+    return NULL;
+
+  days = floor (serial);
+  seconds = (gint64)llround ((serial - days) * 86400.0);
+  if (seconds >= 86400)
+    {
+      days += 1;
+      seconds -= 86400;
+    }
+
+  if (kind == DATE_KIND_TIME)
+    {
+      g_snprintf (text, sizeof text, "%02d:%02d:%02d", (int)(seconds / 3600),
+                  (int)(seconds / 60 % 60), (int)(seconds % 60));
+      return g_strdup (text);
+    }
+
+  if (date1904)
+    date = g_date_new_dmy (1, G_DATE_JANUARY, 1904);
+  else if (days < 60)
+    date = g_date_new_dmy (31, G_DATE_DECEMBER, 1899);  /* before Excel's 1900-02-29 */
+  else
+    date = g_date_new_dmy (30, G_DATE_DECEMBER, 1899);
+  g_date_add_days (date, (guint)days);
+  if (!g_date_valid (date))
+    return NULL;
+
+  if (kind == DATE_KIND_DATE)
+    g_snprintf (text, sizeof text, "%04d-%02d-%02d", g_date_get_year (date),
+                g_date_get_month (date), g_date_get_day (date));
+  else
+    g_snprintf (text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d", g_date_get_year (date),
+                g_date_get_month (date), g_date_get_day (date), (int)(seconds / 3600),
+                (int)(seconds / 60 % 60), (int)(seconds % 60));
+
+  return g_strdup (text);
+}
+
 /* "AB12" → column 27 (0-based); -1 when @ref holds no column letters. */
 static int
 column_from_ref (const char *ref)
@@ -511,23 +743,6 @@ column_from_ref (const char *ref)
     }
 
   return letters > 0 ? column - 1 : -1;
-}
-
-static guint
-parse_uint (const char *text,
-            guint       fallback)
-{
-  guint64 value;
-  char *end = NULL;
-
-  if (text == NULL || !g_ascii_isdigit (text[0]))
-    return fallback;
-
-  value = g_ascii_strtoull (text, &end, 10);
-  if (end == NULL || *end != '\0' || value > G_MAXUINT)
-    return fallback;
-
-  return (guint)value;
 }
 
 static void
@@ -558,6 +773,7 @@ put_cell (CbXlsxReader *self,
 static char *
 cell_value (CbXlsxReader  *self,
             CellType       type,
+            guint          style,
             GString       *text,
             guint          row,
             GError       **error)
@@ -591,6 +807,15 @@ cell_value (CbXlsxReader  *self,
 
         if (text->len == 0)
           return NULL;
+        if (style < self->style_kinds->len && self->style_kinds->data[style] != DATE_KIND_NONE)
+          {
+            char *end = NULL;
+            double serial = g_ascii_strtod (text->str, &end);
+
+            if (end != text->str && *end == '\0' &&
+                (number = format_serial (serial, self->style_kinds->data[style], self->date1904)) != NULL)
+              return number;
+          }
         number = cb_import_format_number_text (text->str);
         return number != NULL ? number : g_strndup (text->str, text->len);
       }
@@ -630,6 +855,7 @@ cb_xlsx_reader_next_row (CbRowReader  *reader,
   guint t_depth = 0;
   guint rph_depth = 0;
   CellType cell_type = CELL_NUMBER;
+  guint cell_style = 0;
   int column = -1;
   guint row = 0;
   int ret;
@@ -671,10 +897,12 @@ cb_xlsx_reader_next_row (CbRowReader  *reader,
             {
               g_autofree char *r = get_attribute (self->sheet, "r");
               g_autofree char *t = get_attribute (self->sheet, "t");
+              g_autofree char *style = get_attribute (self->sheet, "s");
               int ref_column = column_from_ref (r);
 
               column = ref_column >= 0 ? ref_column : column + 1;
               cell_type = cell_type_from_attribute (t);
+              cell_style = parse_uint (style, 0);
               g_string_truncate (text, 0);
               t_depth = rph_depth = 0;
               in_value = FALSE;
@@ -696,7 +924,7 @@ cb_xlsx_reader_next_row (CbRowReader  *reader,
           if (in_cell && is_element (self->sheet, "c"))
             {
               g_autoptr(GError) local_error = NULL;
-              char *value = cell_value (self, cell_type, text, row, &local_error);
+              char *value = cell_value (self, cell_type, cell_style, text, row, &local_error);
 
               if (local_error != NULL)
                 {
@@ -758,6 +986,7 @@ cb_xlsx_reader_free (CbRowReader *reader)
   g_clear_pointer (&self->sheet_io, part_io_free);
   g_free (self->sheet_name);
   g_clear_pointer (&self->shared_strings, g_ptr_array_unref);
+  g_clear_pointer (&self->style_kinds, g_byte_array_unref);
   g_clear_object (&self->zip);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_free (self->parent.display_name);
@@ -775,7 +1004,7 @@ cb_xlsx_reader_open (CbXlsxReader  *self,
                      GError       **error)
 {
   static const char *package_types[] = { "/officeDocument", NULL };
-  static const char *workbook_types[] = { "/sharedStrings", NULL };
+  static const char *workbook_types[] = { "/sharedStrings", "/styles", NULL };
   g_autoptr(GsfInput) source = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GHashTable) package_rels = NULL;
@@ -783,6 +1012,7 @@ cb_xlsx_reader_open (CbXlsxReader  *self,
   g_autoptr(GsfInput) sheet_input = NULL;
   g_autofree char *workbook_name = NULL;
   g_autofree char *shared_strings_name = NULL;
+  g_autofree char *styles_name = NULL;
   g_autofree char *sheet_id = NULL;
   const char *sheet_name;
 
@@ -845,6 +1075,7 @@ cb_xlsx_reader_open (CbXlsxReader  *self,
     if (workbook_rels == NULL)
       return FALSE;
     shared_strings_name = found[0];
+    styles_name = found[1];
   }
 
   sheet_name = g_hash_table_lookup (workbook_rels, sheet_id);
@@ -858,6 +1089,10 @@ cb_xlsx_reader_open (CbXlsxReader  *self,
 
   self->shared_strings = g_ptr_array_new_with_free_func (g_free);
   if (shared_strings_name != NULL && !read_shared_strings (self, shared_strings_name, error))
+    return FALSE;
+
+  self->style_kinds = g_byte_array_new ();
+  if (styles_name != NULL && !read_styles (self, styles_name, error))
     return FALSE;
 
   sheet_input = open_part (self, sheet_name);

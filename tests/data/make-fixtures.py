@@ -241,6 +241,39 @@ def xlsx_strings():
     ])
 
 
+def xlsx_dates():
+    # Numbers shown as dates and times by their cell style: built-in formats 14 (date)
+    # and 20 (time), custom "yyyy-mm-dd hh:mm" and "\"Day \"d"; a custom "[Red]0.00" is
+    # no date. The phone in column A has the default style.
+    import datetime
+    styles = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              '<styleSheet xmlns="%s"><numFmts count="3">'
+              '<numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd\\ hh:mm"/>'
+              '<numFmt numFmtId="165" formatCode="[Red]0.00"/>'
+              '<numFmt numFmtId="166" formatCode="&quot;Day &quot;d"/></numFmts>'
+              '<cellXfs count="6"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>'
+              '<xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="20"/><xf numFmtId="166"/>'
+              '</cellXfs></styleSheet>' % MAIN_NS)
+    day = (datetime.date(2026, 5, 5) - datetime.date(1899, 12, 30)).days
+    header = ''.join('<c r="%s1" t="inlineStr"><is><t>%s</t></is></c>' % (col, name)
+                     for col, name in zip('ABCDEF', ['phone', 'day', 'when', 'amount', 'time', 'label']))
+    rows = ('<row r="1">%s</row>'
+            '<row r="2"><c r="A2"><v>4155550100</v></c><c r="B2" s="1"><v>%d</v></c>'
+            '<c r="C2" s="2"><v>%r</v></c><c r="D2" s="3"><v>12.5</v></c>'
+            '<c r="E2" s="4"><v>0.375</v></c><c r="F2" s="5"><v>%d</v></c></row>'
+            % (header, day, day + 0.3958333333333333, day))
+    return zip_bytes([
+        ('[Content_Types].xml', CONTENT_TYPES % ''),
+        ('_rels/.rels', PACKAGE_RELS),
+        ('xl/workbook.xml', workbook([('Dates', 'rId1')])),
+        ('xl/_rels/workbook.xml.rels', workbook_rels([
+            ('rId1', 'worksheet', 'worksheets/sheet1.xml'),
+            ('rId2', 'styles', 'styles.xml')])),
+        ('xl/styles.xml', styles),
+        ('xl/worksheets/sheet1.xml', sheet(rows)),
+    ])
+
+
 def xls_fixture():
     import datetime
     import xlwt
@@ -273,6 +306,7 @@ def main():
     numeric = xlsx_numeric()
     write('import-numeric.xlsx', numeric)
     write('import-strings.xlsx', xlsx_strings())
+    write('import-dates.xlsx', xlsx_dates())
     write('import-truncated.xlsx', numeric[:len(numeric) // 2])
     write('import-not-a-workbook.xlsx', zip_bytes([('hello.txt', 'hello')]))
     xls_fixture()
