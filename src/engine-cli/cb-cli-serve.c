@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <signal.h>
 
+#include "cb-api.h"
 #include "cb-cli.h"
 #include "cb-engine.h"
 
@@ -30,6 +31,8 @@ cb_cli_serve (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(CbEngine) engine = NULL;
+  g_autoptr(CbApi) api = NULL;
+  g_autofree char *token = NULL;
   g_autoptr(CbStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *db = NULL;
@@ -85,6 +88,13 @@ cb_cli_serve (int    argc,
     }
 
   engine = cb_engine_new (store, listen);
+  /* The REST API (SPEC §5), mounted before the server listens. */
+  if (!(token = cb_api_dup_token (cb_store_get_uri (store), &error)))
+    {
+      fprintf (stderr, "callboard-engine serve: %s\n", error->message);
+      return 2;
+    }
+  api = cb_api_new (engine, token);
   cb_engine_set_sim_speed (engine, speed);
   /* A call with no final event is polled after 15 minutes of its own time. */
   cb_dialer_set_poll_timeout (cb_engine_get_dialer (engine),

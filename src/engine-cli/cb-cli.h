@@ -17,5 +17,6 @@ int cb_cli_validate (int argc, char **argv);
 int cb_cli_serve (int argc, char **argv);
 int cb_cli_sim (int argc, char **argv);
 int cb_cli_export (int argc, char **argv);
+int cb_cli_token (int argc, char **argv);
 
 G_END_DECLS

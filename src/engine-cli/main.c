@@ -24,6 +24,7 @@ static const CbCliCommand commands[] = {
   { "serve", cb_cli_serve, N_("Run the engine without a window until interrupted") },
   { "export", cb_cli_export, N_("Write a batch’s report as XLSX or CSV") },
   { "sim", cb_cli_sim, N_("Run the call simulator (Retell’s API) until interrupted") },
+  { "token", cb_cli_token, N_("Print the REST API token") },
 };
 
 static void
