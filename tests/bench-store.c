@@ -75,7 +75,7 @@ static void
 report (const char *what,
         double      best)
 {
-  g_print ("%-44s %7.3f s  %9.0f rows/s\n", what, best, N_ROWS / best);
+  g_print ("%-40s %7.3f s  %9.0f rows/s\n", what, best, N_ROWS / best);
 }
 
 int
@@ -135,9 +135,9 @@ main (int    argc,
 
   g_print ("store-import-100k: %d recipients, best of %d runs\n", N_ROWS, N_RUNS);
   report ("cb_store_import_file, end to end", best_total);
-  report ("  reading and validating (cb_import_file)", best_read);
-  report ("  storing, json_each() chunks (SQLite default)", best_json);
-  report ("  storing, 50-row INSERTs (portable)", best_rows);
+  report ("  read and validate (cb_import_file)", best_read);
+  report ("  store: json_each() chunks (default)", best_json);
+  report ("  store: 50-row INSERTs (portable)", best_rows);
 
   return 0;
 }

@@ -639,6 +639,12 @@ cb_store_select (CbStore    *self,
                                                         NULL, &local_error);
   if (model == NULL)
     set_query_error (error, local_error);
+  else
+    {
+      /* Counting fetches every row now, under the lock: the model is then read
+       * without touching the connection. */
+      gda_data_model_get_n_rows (model);
+    }
 
 out:
   g_rec_mutex_unlock (&self->mutex);
