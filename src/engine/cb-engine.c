@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cb-clock.h"
+#include "cb-outbox.h"
 #include "cb-provider-retell.h"
 #include "cb-schedule.h"
 #include "cb-secrets.h"
@@ -32,6 +33,7 @@ struct _CbEngine
   CbSimServer       *sim;
   CbWebhookReceiver *receiver;
   CbDialer          *dialer;
+  CbOutbox          *outbox;         /* outgoing conversation.completed events */
   GHashTable        *accounts;       /* account id → CbDialerAccount */
 
   guint              schedule_source;
@@ -369,6 +371,9 @@ cb_engine_start (CbEngine  *self,
 
   self->started = TRUE;
   cb_dialer_start (self->dialer);
+  self->outbox = cb_outbox_new (self->store);
+  cb_outbox_attach (self->outbox, self);
+  cb_outbox_start (self->outbox);
   schedule_next (self);
   self->clock_watch = cb_clock_add_watch (clock_changed_cb, self, NULL);
 
@@ -385,6 +390,7 @@ cb_engine_stop (CbEngine *self)
 
   self->started = FALSE;
   cb_dialer_stop (self->dialer);
+  g_clear_object (&self->outbox);
   g_clear_handle_id (&self->schedule_source, g_source_remove);
   if (self->clock_watch != 0)
     {
