@@ -14,6 +14,9 @@
 #include <string.h>
 
 #include "cb-application.h"
+#include "cb-catalog-dialog.h"
+#include "cb-store-catalog.h"
+#include "cb-suppressions-page.h"
 #include "cb-format.h"
 #include "cb-page.h"
 #include "cb-store.h"
@@ -119,6 +122,7 @@ dup_labels (GtkWidget *root)
   return g_string_free (out, FALSE);
 }
 
+/* The rows of a list box (not its placeholder), or the children of another widget. */
 static guint
 count_children (GtkWidget *widget)
 {
@@ -127,7 +131,8 @@ count_children (GtkWidget *widget)
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    n++;
+    if (!GTK_IS_LIST_BOX (widget) || GTK_IS_LIST_BOX_ROW (child))
+      n++;
 
   return n;
 }
@@ -180,6 +185,315 @@ open_temp_store (const char *name)
   g_assert_true (CB_IS_STORE (store));
 
   return store;
+}
+
+/* The toplevel of @type named @name (any name when NULL), or NULL. */
+static GtkWidget *
+find_toplevel (GType       type,
+               const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) &&
+          gtk_widget_get_visible (window) &&
+          (name == NULL || g_strcmp0 (gtk_widget_get_name (window), name) == 0))
+        return window;
+    }
+
+  return NULL;
+}
+
+static void
+settle (void)
+{
+  for (guint i = 0; i < 100 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+set_row_text (GtkWidget  *root,
+              const char *name,
+              const char *text)
+{
+  GtkWidget *row = find_by_name (root, name);
+
+  g_assert_true (GTK_IS_EDITABLE (row));
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+/* Answers the message dialog named @name with @response and returns its body. */
+static char *
+answer_dialog (const char *name,
+               const char *response)
+{
+  GtkWidget *dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG, name);
+  char *body;
+
+  g_assert_nonnull (dialog);
+  body = g_strdup (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  if (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, name) == dialog)
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  settle ();
+
+  return body;
+}
+
+static CbCatalogDialog *
+open_editor (GtkWidget  *page,
+             const char *action,
+             const char *id)
+{
+  GtkWidget *dialog;
+
+  g_assert_true (gtk_widget_activate_action (page, action, id ? "s" : NULL, id));
+  settle ();
+  dialog = find_toplevel (CB_TYPE_CATALOG_DIALOG, NULL);
+  g_assert_nonnull (dialog);
+
+  return CB_CATALOG_DIALOG (dialog);
+}
+
+static gboolean
+import_busy (gpointer page)
+{
+  return cb_suppressions_page_is_busy (page);
+}
+
+static void
+test_window_catalog (void)
+{
+  static const char csv[] =
+    "phone,note\n"
+    "+14155550111,first\n"
+    "12345,typo\n"
+    "\n"
+    "+1 415 555 0111,again\n"
+    "(415) 555-0122,listed\n"
+    "415-555-0133,new\n";
+  static const char one_row[] = "phone\n+14155550123\n";
+  g_autoptr(CbStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new_static (one_row, sizeof one_row - 1);
+  g_autoptr(CbBatch) batch = NULL;
+  g_autoptr(CbAgent) agent = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = cb_test_tmp_path ("block.csv");
+  g_autofree char *body = NULL;
+  g_autofree char *agent_id = NULL;
+  CbBatchParams params = { .name = "Reminders", .agent_id = "agent_demo", .timezone = "UTC",
+                           .max_retries = -1, .retry_delay_s = -1 };
+  CbCatalogDialog *dialog;
+  CbWindow *window;
+  GtkWidget *page;
+  GtkWidget *search;
+  AdwPreferencesRow *row;
+  gint64 deadline;
+
+  if (!have_display)
+    {
+      g_test_skip ("No display: run the UI tests under xvfb-run");
+      return;
+    }
+
+  store = open_temp_store ("catalog.db");
+  g_assert_true (cb_store_set_setting (store, "default_region", "US", &error));
+  window = cb_window_new (NULL, store);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_mapped (GTK_WIDGET (window));
+
+  /* Agents: add one through the form; an empty name is refused in the form. */
+  cb_window_show_page (window, "agents");
+  page = find_by_name (GTK_WIDGET (window), "agents-page");
+  dialog = open_editor (page, "agents.add", NULL);
+  g_assert_false (cb_catalog_dialog_save (dialog, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (gtk_widget_get_visible (find_by_name (GTK_WIDGET (dialog), "catalog-error")));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_name (GTK_WIDGET (dialog),
+                                                                 "catalog-error"))),
+                   ==, "The name is empty.");
+  set_row_text (GTK_WIDGET (dialog), "catalog-name", "Sales agent");
+  set_row_text (GTK_WIDGET (dialog), "catalog-provider-id", "agent_sales");
+  g_assert_true (cb_catalog_dialog_save (dialog, &error));
+  g_assert_no_error (error);
+  settle ();
+  g_assert_null (find_toplevel (CB_TYPE_CATALOG_DIALOG, NULL));
+  g_assert_cmpuint (count_children (find_by_name (page, "agents-list")), ==, 2);
+  row = find_row_titled (page, "Sales agent");
+  g_assert_nonnull (row);
+  agent_id = g_strdup (gtk_widget_get_name (GTK_WIDGET (row)));
+  g_assert_true (g_str_has_prefix (agent_id, "agent_"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Simulator · agent_sales");
+  g_assert_nonnull (find_by_name (GTK_WIDGET (row), "row-edit"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (find_by_name (GTK_WIDGET (row), "row-delete")),
+                   ==, "Delete “Sales agent”");
+
+  /* Edit it: the form starts from what is stored. */
+  dialog = open_editor (page, "agents.edit", agent_id);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_by_name (GTK_WIDGET (dialog),
+                                                                      "catalog-name"))),
+                   ==, "Sales agent");
+  set_row_text (GTK_WIDGET (dialog), "catalog-name", "Renewals agent");
+  g_assert_true (cb_catalog_dialog_save (dialog, &error));
+  settle ();
+  agent = cb_store_get_agent (store, agent_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cb_agent_get_name (agent), ==, "Renewals agent");
+  g_assert_cmpstr (cb_agent_get_provider_agent_id (agent), ==, "agent_sales");
+  g_assert_nonnull (find_row_titled (page, "Renewals agent"));
+
+  /* Deleting an agent an unfinished batch uses is refused, with the store's reason. */
+  batch = cb_store_import_bytes (store, &params, bytes, "one.csv", FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (page, "agents.delete", "s", "agent_demo"));
+  settle ();
+  body = answer_dialog ("delete-confirm", "delete");
+  g_assert_cmpstr (body, ==,
+                   "“Demo agent” will be removed from Callboard. Finished batches keep their "
+                   "records.");
+  g_clear_pointer (&body, g_free);
+  body = answer_dialog ("delete-refused", "close");
+  g_assert_cmpstr (body, ==,
+                   "This agent is used by the batch “Reminders”, which has not finished. "
+                   "Cancel the batch or wait until it completes.");
+  g_clear_pointer (&body, g_free);
+  g_assert_nonnull (find_row_titled (page, "Demo agent"));
+
+  /* Cancel does nothing; Delete removes the other one. */
+  g_assert_true (gtk_widget_activate_action (page, "agents.delete", "s", agent_id));
+  settle ();
+  g_free (answer_dialog ("delete-confirm", "cancel"));
+  g_assert_nonnull (find_row_titled (page, "Renewals agent"));
+  g_assert_true (gtk_widget_activate_action (page, "agents.delete", "s", agent_id));
+  settle ();
+  g_free (answer_dialog ("delete-confirm", "delete"));
+  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, "delete-refused"));
+  g_assert_null (find_row_titled (page, "Renewals agent"));
+  g_assert_cmpuint (count_children (find_by_name (page, "agents-list")), ==, 1);
+
+  /* Phone numbers: the form shows why a number is refused, then normalises a good one. */
+  cb_window_show_page (window, "phone-numbers");
+  page = find_by_name (GTK_WIDGET (window), "phone-numbers-page");
+  dialog = open_editor (page, "phone-numbers.add", NULL);
+  set_row_text (GTK_WIDGET (dialog), "catalog-number", "12345");
+  g_assert_false (cb_catalog_dialog_save (dialog, NULL));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_name (GTK_WIDGET (dialog),
+                                                                 "catalog-error"))),
+                   ==, "“12345” is not a valid phone number");
+  set_row_text (GTK_WIDGET (dialog), "catalog-number", "(415) 555-0177");
+  g_assert_false (gtk_widget_get_visible (find_by_name (GTK_WIDGET (dialog), "catalog-error")));
+  set_row_text (GTK_WIDGET (dialog), "catalog-label", "Support");
+  g_assert_true (cb_catalog_dialog_save (dialog, NULL));
+  settle ();
+  row = find_row_titled (page, "+14155550177");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Support · Simulator");
+
+  g_assert_true (cb_store_set_batch_status (store, cb_batch_get_id (batch),
+                                            CB_BATCH_STATUS_CANCELLED, &error));
+  g_assert_true (gtk_widget_activate_action (page, "phone-numbers.delete", "s",
+                                             gtk_widget_get_name (GTK_WIDGET (row))));
+  settle ();
+  g_free (answer_dialog ("delete-confirm", "delete"));
+  g_assert_null (find_row_titled (page, "+14155550177"));
+
+  /* Do-not-call list: block by hand, with the validation error shown first. */
+  cb_window_show_page (window, "suppressions");
+  page = find_by_name (GTK_WIDGET (window), "suppressions-page");
+  g_assert_cmpstr (page_state (page), ==, "empty");
+  dialog = open_editor (page, "suppressions.add", NULL);
+  g_assert_false (gtk_widget_get_visible (find_by_name (GTK_WIDGET (dialog), "catalog-name")));
+  set_row_text (GTK_WIDGET (dialog), "catalog-number", "555");
+  g_assert_false (cb_catalog_dialog_save (dialog, NULL));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_name (GTK_WIDGET (dialog),
+                                                                 "catalog-error"))),
+                   ==, "“555” is not a valid phone number");
+  set_row_text (GTK_WIDGET (dialog), "catalog-number", "+1 (415) 555-0122");
+  set_row_text (GTK_WIDGET (dialog), "catalog-note", "Asked twice");
+  g_assert_true (cb_catalog_dialog_save (dialog, NULL));
+  settle ();
+  g_assert_cmpstr (page_state (page), ==, "list");
+  row = find_row_titled (page, "+14155550122");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Asked twice");
+
+  /* Import: valid rows are added, invalid ones are reported with their rows. */
+  g_assert_true (g_file_set_contents (path, csv, -1, &error));
+  file = g_file_new_for_path (path);
+  cb_suppressions_page_import_file (CB_SUPPRESSIONS_PAGE (page), file);
+  g_assert_true (cb_suppressions_page_is_busy (CB_SUPPRESSIONS_PAGE (page)));
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (import_busy (page))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  settle ();
+  body = answer_dialog ("import-report", "close");
+  g_assert_cmpstr (body, ==,
+                   "Added 2 numbers to the do-not-call list. 1 was already on it.\n"
+                   "Not a valid phone number: row 3\n"
+                   "Same number as an earlier row: row 5");
+  g_clear_pointer (&body, g_free);
+  g_assert_cmpuint (count_children (find_by_name (page, "suppressions-list")), ==, 3);
+  g_assert_nonnull (find_row_titled (page, "+14155550111"));
+  g_assert_nonnull (find_row_titled (page, "+14155550133"));
+
+  /* Search by digits (any punctuation) or by note. */
+  search = find_by_name (page, "suppressions-search");
+  gtk_editable_set_text (GTK_EDITABLE (search), "555-0133");
+  g_signal_emit_by_name (search, "search-changed");
+  settle ();
+  g_assert_cmpuint (count_children (find_by_name (page, "suppressions-list")), ==, 1);
+  g_assert_nonnull (find_row_titled (page, "+14155550133"));
+  gtk_editable_set_text (GTK_EDITABLE (search), "TWICE");
+  g_signal_emit_by_name (search, "search-changed");
+  settle ();
+  g_assert_cmpuint (count_children (find_by_name (page, "suppressions-list")), ==, 1);
+  g_assert_nonnull (find_row_titled (page, "+14155550122"));
+  gtk_editable_set_text (GTK_EDITABLE (search), "nobody");
+  g_signal_emit_by_name (search, "search-changed");
+  settle ();
+  g_assert_cmpuint (count_children (find_by_name (page, "suppressions-list")), ==, 0);
+  g_assert_cmpstr (page_state (page), ==, "list");
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  g_signal_emit_by_name (search, "search-changed");
+  settle ();
+
+  /* Remove. */
+  g_assert_true (gtk_widget_activate_action (page, "suppressions.remove", "s", "+14155550111"));
+  settle ();
+  g_free (answer_dialog ("delete-confirm", "delete"));
+  g_assert_null (find_row_titled (page, "+14155550111"));
+  g_assert_cmpuint (count_children (find_by_name (page, "suppressions-list")), ==, 2);
+
+  /* A file the importer cannot read says why. */
+  g_assert_true (g_file_set_contents (path, "", 0, &error));
+  cb_suppressions_page_import_file (CB_SUPPRESSIONS_PAGE (page), file);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (import_busy (page))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  settle ();
+  g_assert_nonnull (find_toplevel (ADW_TYPE_MESSAGE_DIALOG, "import-report"));
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (
+                     find_toplevel (ADW_TYPE_MESSAGE_DIALOG, "import-report"))),
+                   ==, "Could Not Import the File");
+  g_free (answer_dialog ("import-report", "close"));
+  g_assert_cmpuint (count_children (find_by_name (page, "suppressions-list")), ==, 2);
+
+  destroy_window (GTK_WINDOW (window));
 }
 
 /* Tests that need a display */
@@ -607,6 +921,7 @@ main (int    argc,
   g_test_add_func ("/ui/window/seeded", test_window_seeded);
   g_test_add_func ("/ui/window/batches", test_window_batches);
   g_test_add_func ("/ui/window/size-kept", test_window_size_kept);
+  g_test_add_func ("/ui/window/catalog", test_window_catalog);
 
   return g_test_run ();
 }

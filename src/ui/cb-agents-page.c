@@ -13,6 +13,8 @@
 
 #include <glib/gi18n.h>
 
+#include "cb-store-catalog.h"
+
 struct _CbAgentsPage
 {
   CbPage         parent_instance;
@@ -62,6 +64,8 @@ create_row (gpointer item,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, cb_agent_get_name (agent),
                                   -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), avatar);
+  cb_page_add_row_buttons (ADW_ACTION_ROW (row), cb_agent_get_id (agent), cb_agent_get_name (agent),
+                           "agents.edit", "agents.delete");
 
   return row;
 }
@@ -107,6 +111,49 @@ cb_agents_page_reload (CbPage   *page,
 }
 
 static void
+add_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *param)
+{
+  cb_page_open_editor (CB_PAGE (widget), CB_CATALOG_KIND_AGENT, NULL);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  cb_page_open_editor (CB_PAGE (widget), CB_CATALOG_KIND_AGENT, g_variant_get_string (param, NULL));
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  CbPage *page = CB_PAGE (widget);
+  const char *id = g_variant_get_string (param, NULL);
+  g_autoptr(CbAgent) agent = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+
+  if (cb_page_get_store (page) == NULL)
+    return;
+
+  if (!(agent = cb_store_get_agent (cb_page_get_store (page), id, &error)))
+    {
+      cb_page_toast (page, error->message);
+      return;
+    }
+
+  /* Translators: %s is an agent's name */
+  body = g_strdup_printf (_("“%s” will be removed from Callboard. Finished batches keep their "
+                            "records."), cb_agent_get_name (agent));
+  cb_page_confirm_delete (page, id, _("Delete Agent?"), body, _("Cannot Delete Agent"),
+                          cb_store_delete_agent);
+}
+
+static void
 cb_agents_page_finalize (GObject *object)
 {
   CbAgentsPage *self = (CbAgentsPage *)object;
@@ -133,6 +180,10 @@ cb_agents_page_class_init (CbAgentsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbAgentsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, CbAgentsPage, list_box);
   gtk_widget_class_bind_template_child (widget_class, CbAgentsPage, error_status);
+
+  gtk_widget_class_install_action (widget_class, "agents.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "agents.edit", "s", edit_action);
+  gtk_widget_class_install_action (widget_class, "agents.delete", "s", delete_action);
 }
 
 static void

@@ -11,6 +11,10 @@
 
 #include "cb-page.h"
 
+#include <glib/gi18n.h>
+
+#include "cb-window.h"
+
 typedef struct
 {
   CbStore *store;
@@ -178,4 +182,208 @@ cb_page_show_error (CbPage        *self,
   escaped = g_markup_escape_text (error->message, -1);
   adw_status_page_set_description (error_status, escaped);
   gtk_stack_set_visible_child_name (stack, "error");
+}
+
+void
+cb_page_toast (CbPage     *self,
+               const char *title)
+{
+  GtkWidget *window;
+
+  g_return_if_fail (CB_IS_PAGE (self));
+  g_return_if_fail (title != NULL);
+
+  window = gtk_widget_get_ancestor (GTK_WIDGET (self), CB_TYPE_WINDOW);
+  if (window != NULL)
+    cb_window_add_toast (CB_WINDOW (window), adw_toast_new (title));
+}
+
+static void
+editor_saved_cb (CbPage     *self,
+                 const char *id)
+{
+  g_assert (CB_IS_PAGE (self));
+
+  cb_page_reload (self, NULL);
+  cb_page_toast (self, _("Saved"));
+}
+
+void
+cb_page_open_editor (CbPage        *self,
+                     CbCatalogKind  kind,
+                     const char    *id)
+{
+  CbPagePrivate *priv = cb_page_get_instance_private (self);
+  g_autoptr(GError) error = NULL;
+  CbCatalogDialog *dialog;
+  GtkRoot *root;
+
+  g_return_if_fail (CB_IS_PAGE (self));
+
+  if (priv->store == NULL)
+    return;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = cb_catalog_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                  priv->store, kind, id, &error);
+  if (dialog == NULL)
+    {
+      cb_page_toast (self, error->message);
+      return;
+    }
+
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (editor_saved_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  CbPage           *page;
+  char             *id;
+  char             *refused_heading;
+  CbPageDeleteFunc  delete_func;
+} DeleteRequest;
+
+static void
+delete_request_free (DeleteRequest *request)
+{
+  g_clear_object (&request->page);
+  g_free (request->id);
+  g_free (request->refused_heading);
+  g_free (request);
+}
+
+static void
+delete_request_notify (gpointer  data,
+                       GClosure *closure)
+{
+  delete_request_free (data);
+}
+
+static void
+delete_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    DeleteRequest    *request)
+{
+  CbPagePrivate *priv = cb_page_get_instance_private (request->page);
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *refusal;
+  GtkRoot *root;
+
+  if (g_strcmp0 (response, "delete") != 0 || priv->store == NULL)
+    return;
+
+  if (request->delete_func (priv->store, request->id, &error))
+    {
+      cb_page_reload (request->page, NULL);
+      cb_page_toast (request->page, _("Deleted"));
+      return;
+    }
+
+  root = gtk_widget_get_root (GTK_WIDGET (request->page));
+  refusal = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                             : NULL,
+                                                        request->refused_heading,
+                                                        error->message));
+  gtk_widget_set_name (GTK_WIDGET (refusal), "delete-refused");
+  adw_message_dialog_add_response (refusal, "close", _("_Close"));
+  adw_message_dialog_set_default_response (refusal, "close");
+  adw_message_dialog_set_close_response (refusal, "close");
+  gtk_window_present (GTK_WINDOW (refusal));
+}
+
+void
+cb_page_confirm_delete (CbPage           *self,
+                        const char       *id,
+                        const char       *heading,
+                        const char       *body,
+                        const char       *refused_heading,
+                        CbPageDeleteFunc  delete_func)
+{
+  DeleteRequest *request;
+  AdwMessageDialog *dialog;
+  GtkRoot *root;
+
+  g_return_if_fail (CB_IS_PAGE (self));
+  g_return_if_fail (id != NULL);
+  g_return_if_fail (heading != NULL);
+  g_return_if_fail (refused_heading != NULL);
+  g_return_if_fail (delete_func != NULL);
+
+  request = g_new0 (DeleteRequest, 1);
+  request->page = g_object_ref (self);
+  request->id = g_strdup (id);
+  request->refused_heading = g_strdup (refused_heading);
+  request->delete_func = delete_func;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                            : NULL,
+                                                       heading, body));
+  gtk_widget_set_name (GTK_WIDGET (dialog), "delete-confirm");
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (delete_response_cb), request,
+                         delete_request_notify, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GtkWidget *
+row_button (const char *icon_name,
+            const char *tooltip,
+            const char *action,
+            const char *id)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
+                                  -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (id));
+
+  return button;
+}
+
+void
+cb_page_add_row_buttons (AdwActionRow *row,
+                         const char   *id,
+                         const char   *title,
+                         const char   *edit_action,
+                         const char   *delete_action)
+{
+  GtkWidget *button;
+
+  g_return_if_fail (ADW_IS_ACTION_ROW (row));
+  g_return_if_fail (id != NULL);
+  g_return_if_fail (title != NULL);
+  g_return_if_fail (delete_action != NULL);
+
+  if (edit_action != NULL)
+    {
+      /* Translators: a button's tooltip, %s names an agent or a number */
+      g_autofree char *tooltip = g_strdup_printf (_("Edit “%s”"), title);
+
+      button = row_button ("document-edit-symbolic", tooltip, edit_action, id);
+      gtk_widget_set_name (button, "row-edit");
+      adw_action_row_add_suffix (row, button);
+    }
+
+  {
+    /* Translators: a button's tooltip, %s names an agent or a number */
+    g_autofree char *tooltip = g_strdup_printf (_("Delete “%s”"), title);
+
+    button = row_button ("user-trash-symbolic", tooltip, delete_action, id);
+    gtk_widget_set_name (button, "row-delete");
+    adw_action_row_add_suffix (row, button);
+  }
 }

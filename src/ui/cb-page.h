@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "cb-catalog-dialog.h"
 #include "cb-store.h"
 
 G_BEGIN_DECLS
@@ -46,5 +47,34 @@ void      cb_page_show_error (CbPage                     *self,
                               GtkStack                   *stack,
                               AdwStatusPage              *error_status,
                               const GError               *error);
+
+/* What deletes record @id from @store (cb_store_delete_agent() and the like). */
+typedef gboolean (*CbPageDeleteFunc) (CbStore     *store,
+                                      const char  *id,
+                                      GError     **error);
+
+/* Opens the form for a new record of @kind (@id NULL) or for editing @id; the page
+ * reloads when it is saved. */
+void      cb_page_open_editor    (CbPage            *self,
+                                  CbCatalogKind      kind,
+                                  const char        *id);
+/* Asks "@heading" with @body, then deletes @id with @delete_func and reloads; when the
+ * store refuses, says why in a dialog headed @refused_heading. */
+void      cb_page_confirm_delete (CbPage            *self,
+                                  const char        *id,
+                                  const char        *heading,
+                                  const char        *body,
+                                  const char        *refused_heading,
+                                  CbPageDeleteFunc   delete_func);
+/* Adds Edit (when @edit_action is not NULL) and Delete buttons to @row, activating
+ * @edit_action / @delete_action with @id; their tooltips name @title. */
+void      cb_page_add_row_buttons (AdwActionRow     *row,
+                                   const char       *id,
+                                   const char       *title,
+                                   const char       *edit_action,
+                                   const char       *delete_action);
+/* A toast in the page's window. */
+void      cb_page_toast          (CbPage            *self,
+                                  const char        *title);
 
 G_END_DECLS

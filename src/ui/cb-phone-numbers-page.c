@@ -13,6 +13,8 @@
 
 #include <glib/gi18n.h>
 
+#include "cb-store-catalog.h"
+
 struct _CbPhoneNumbersPage
 {
   CbPage         parent_instance;
@@ -43,9 +45,10 @@ create_row (gpointer item,
   g_assert (CB_IS_PHONE_NUMBERS_PAGE (self));
   g_assert (CB_IS_PHONE_NUMBER (number));
 
-  account_name = g_hash_table_lookup (self->account_names,
-                                      cb_phone_number_get_provider_account_id (number));
-  if (account_name == NULL)
+  if (cb_phone_number_get_provider_account_id (number) == NULL)
+    account_name = _("No provider account");
+  else if (!(account_name = g_hash_table_lookup (self->account_names,
+                                                 cb_phone_number_get_provider_account_id (number))))
     account_name = cb_phone_number_get_provider_account_id (number);
 
   label = cb_phone_number_get_label (number);
@@ -67,6 +70,9 @@ create_row (gpointer item,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Caller ID"),
                                   -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  cb_page_add_row_buttons (ADW_ACTION_ROW (row), cb_phone_number_get_id (number),
+                           cb_phone_number_get_number (number),
+                           "phone-numbers.edit", "phone-numbers.delete");
 
   return row;
 }
@@ -113,6 +119,50 @@ cb_phone_numbers_page_reload (CbPage   *page,
 }
 
 static void
+add_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *param)
+{
+  cb_page_open_editor (CB_PAGE (widget), CB_CATALOG_KIND_PHONE_NUMBER, NULL);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  cb_page_open_editor (CB_PAGE (widget), CB_CATALOG_KIND_PHONE_NUMBER,
+                       g_variant_get_string (param, NULL));
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  CbPage *page = CB_PAGE (widget);
+  const char *id = g_variant_get_string (param, NULL);
+  g_autoptr(CbPhoneNumber) number = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+
+  if (cb_page_get_store (page) == NULL)
+    return;
+
+  if (!(number = cb_store_get_phone_number (cb_page_get_store (page), id, &error)))
+    {
+      cb_page_toast (page, error->message);
+      return;
+    }
+
+  /* Translators: %s is a phone number */
+  body = g_strdup_printf (_("Calls will no longer come from %s. Agents using it as their default "
+                            "caller ID will have none."), cb_phone_number_get_number (number));
+  cb_page_confirm_delete (page, id, _("Delete Caller ID?"), body, _("Cannot Delete Caller ID"),
+                          cb_store_delete_phone_number);
+}
+
+static void
 cb_phone_numbers_page_finalize (GObject *object)
 {
   CbPhoneNumbersPage *self = (CbPhoneNumbersPage *)object;
@@ -139,6 +189,10 @@ cb_phone_numbers_page_class_init (CbPhoneNumbersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbPhoneNumbersPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, CbPhoneNumbersPage, list_box);
   gtk_widget_class_bind_template_child (widget_class, CbPhoneNumbersPage, error_status);
+
+  gtk_widget_class_install_action (widget_class, "phone-numbers.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "phone-numbers.edit", "s", edit_action);
+  gtk_widget_class_install_action (widget_class, "phone-numbers.delete", "s", delete_action);
 }
 
 static void
