@@ -2164,12 +2164,20 @@ create_job_free (CreateJob *job)
 
 static ApiError *
 import_error (CbApi        *self,
-              const GError *error)
+              const GError *error,
+              const char   *phone_column)
 {
   if (error->domain == CB_IMPORT_ERROR)
     {
       switch (error->code)
         {
+        case CB_IMPORT_ERROR_NO_PHONE_COLUMN:
+          if (phone_column != NULL)
+            return api_error_new_literal (SOUP_STATUS_BAD_REQUEST, "invalid_field",
+                                          field_details ("phone_column"), error->message);
+          return api_error_new_literal (SOUP_STATUS_BAD_REQUEST, "invalid_file",
+                                        field_details ("csv_file"), error->message);
+
         case CB_IMPORT_ERROR_TOO_LARGE:
         case CB_IMPORT_ERROR_TOO_MANY_ROWS:
           return api_error_new_literal (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
@@ -2301,7 +2309,7 @@ create_batch (CbApi          *self,
                                     &local_error);
           if (report == NULL)
             {
-              *error = import_error (self, local_error);
+              *error = import_error (self, local_error, NULL);
               return FALSE;
             }
         }
@@ -2355,7 +2363,7 @@ create_batch (CbApi          *self,
                                 &local_error);
       if (report == NULL)
         {
-          *error = import_error (self, local_error);
+          *error = import_error (self, local_error, request->phone_column);
           return FALSE;
         }
 
