@@ -83,7 +83,8 @@ typedef struct
   GTimeZone  *tz;
   GPtrArray  *variables;   /* char *, the dynamic variables in the file's column order */
   GPtrArray  *outcomes;    /* OutcomeCount *, most frequent first */
-  JsonParser *parser;
+  GHashTable *variable_index;  /* name → its index + 1 */
+  GString    *name;        /* scratch for the JSON scanner */
   GPtrArray  *values;      /* const char *, per variable, for the current row */
   GPtrArray  *owned;       /* strings made for the current row */
 } Report;
@@ -105,7 +106,9 @@ report_free (Report *report)
   g_clear_pointer (&report->tz, g_time_zone_unref);
   g_clear_pointer (&report->variables, g_ptr_array_unref);
   g_clear_pointer (&report->outcomes, g_ptr_array_unref);
-  g_clear_object (&report->parser);
+  g_clear_pointer (&report->variable_index, g_hash_table_unref);
+  if (report->name != NULL)
+    g_string_free (report->name, TRUE);
   g_clear_pointer (&report->values, g_ptr_array_unref);
   g_clear_pointer (&report->owned, g_ptr_array_unref);
   g_free (report);
@@ -229,6 +232,214 @@ category_label (const char *category)
   return category;
 }
 
+/* Reading the JSON objects the store keeps (dynamic_vars, analysis). json-glib builds a
+ * tree and emits signals for every member: far too slow for 100,000 rows, so a report
+ * reads them with this small scanner, which only ever looks at one object's members. */
+
+static const char *
+json_skip_ws (const char *p)
+{
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+    p++;
+  return p;
+}
+
+static int
+json_hex4 (const char *p)
+{
+  int value = 0;
+
+  for (int i = 0; i < 4; i++)
+    {
+      int digit = g_ascii_xdigit_value (p[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+
+  return value;
+}
+
+/* @p is at the opening quote. Appends the unescaped text to @out (when not NULL) and
+ * returns what follows the closing quote, or NULL when the string is malformed. */
+static const char *
+json_read_string (const char *p,
+                  GString    *out)
+{
+  g_assert (*p == '"');
+
+  p++;
+  for (;;)
+    {
+      const char *start = p;
+      int cp;
+
+      while (*p != '"' && *p != '\\' && *p != '\0')
+        p++;
+      if (out != NULL && p > start)
+        g_string_append_len (out, start, p - start);
+      if (*p == '"')
+        return p + 1;
+      if (*p == '\0')
+        return NULL;
+
+      p++;
+      switch (*p)
+        {
+        case '"':
+        case '\\':
+        case '/':
+          if (out != NULL)
+            g_string_append_c (out, *p);
+          p++;
+          break;
+
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
+          if (out != NULL)
+            g_string_append_c (out, *p == 'b' ? '\b' : *p == 'f' ? '\f' : *p == 'n' ? '\n'
+                                    : *p == 'r' ? '\r' : '\t');
+          p++;
+          break;
+
+        case 'u':
+          if ((cp = json_hex4 (p + 1)) < 0)
+            return NULL;
+          p += 5;
+          if (cp >= 0xd800 && cp < 0xdc00 && p[0] == '\\' && p[1] == 'u')
+            {
+              int low = json_hex4 (p + 2);
+
+              if (low >= 0xdc00 && low < 0xe000)
+                {
+                  cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+                  p += 6;
+                }
+            }
+          if (cp == 0 || (cp >= 0xd800 && cp < 0xe000))
+            cp = 0xfffd;
+          if (out != NULL)
+            g_string_append_unichar (out, cp);
+          break;
+
+        default:
+          return NULL;
+        }
+    }
+}
+
+/* Skips one value; NULL when it is malformed. */
+static const char *
+json_skip_value (const char *p)
+{
+  const char *start;
+
+  p = json_skip_ws (p);
+  if (*p == '"')
+    return json_read_string (p, NULL);
+
+  if (*p == '{' || *p == '[')
+    {
+      int depth = 0;
+
+      while (*p != '\0')
+        {
+          if (*p == '"')
+            {
+              if ((p = json_read_string (p, NULL)) == NULL)
+                return NULL;
+              continue;
+            }
+          if (*p == '{' || *p == '[')
+            depth++;
+          else if ((*p == '}' || *p == ']') && --depth == 0)
+            return p + 1;
+          p++;
+        }
+      return NULL;
+    }
+
+  /* A number, true, false or null. */
+  start = p;
+  while (*p != '\0' && *p != ',' && *p != '}' && *p != ']' && !g_ascii_isspace (*p))
+    p++;
+  return p > start ? p : NULL;
+}
+
+/* Called with each member's (unescaped) name and its value's text; FALSE stops. */
+typedef gboolean (*JsonMemberFunc) (const char *name,
+                                    const char *value,
+                                    const char *end,
+                                    gpointer    user_data);
+
+/* FALSE when @text is not a JSON object. @name is a buffer for the members' names. */
+static gboolean
+json_foreach_member (const char     *text,
+                     GString        *name,
+                     JsonMemberFunc  func,
+                     gpointer        user_data)
+{
+  const char *p = json_skip_ws (text);
+
+  if (*p != '{')
+    return FALSE;
+  p = json_skip_ws (p + 1);
+  if (*p == '}')
+    return TRUE;
+
+  for (;;)
+    {
+      const char *value;
+      const char *end;
+
+      if (*p != '"')
+        return FALSE;
+      g_string_truncate (name, 0);
+      if ((p = json_read_string (p, name)) == NULL)
+        return FALSE;
+      p = json_skip_ws (p);
+      if (*p != ':')
+        return FALSE;
+      value = json_skip_ws (p + 1);
+      if ((end = json_skip_value (value)) == NULL)
+        return FALSE;
+      if (!func (name->str, value, end, user_data))
+        return TRUE;
+
+      p = json_skip_ws (end);
+      if (*p == ',')
+        {
+          p = json_skip_ws (p + 1);
+          continue;
+        }
+      return *p == '}';
+    }
+}
+
+/* What a cell shows for a value: a string unescaped, nothing for null, anything else
+ * as written. */
+static char *
+json_value_text (const char *value,
+                 const char *end)
+{
+  if (*value == '"')
+    {
+      GString *text = g_string_new (NULL);
+
+      json_read_string (value, text);
+      return g_string_free (text, FALSE);
+    }
+
+  if (end - value == 4 && strncmp (value, "null", 4) == 0)
+    return NULL;
+
+  return g_strndup (value, end - value);
+}
+
 /* Loading what the report is about */
 
 static GPtrArray *
@@ -270,6 +481,31 @@ variables_from_report_json (const char *text)
   return g_steal_pointer (&variables);
 }
 
+typedef struct
+{
+  GHashTable *seen;
+  GPtrArray  *variables;
+} CollectKeys;
+
+static gboolean
+collect_key (const char *name,
+             const char *value,
+             const char *end,
+             gpointer    user_data)
+{
+  CollectKeys *collect = user_data;
+
+  if (!g_hash_table_contains (collect->seen, name))
+    {
+      char *copy = g_strdup (name);
+
+      g_ptr_array_add (collect->variables, copy);
+      g_hash_table_add (collect->seen, copy);
+    }
+
+  return TRUE;
+}
+
 /* Without a file's columns (a batch made from JSON): every key any recipient has, in
  * the order they first appear. */
 static gboolean
@@ -278,9 +514,13 @@ variables_from_recipients (Report        *report,
                            GError       **error)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) name = g_string_new (NULL);
+  CollectKeys collect;
   gint64 after = G_MININT64;
 
   report->variables = g_ptr_array_new_with_free_func (g_free);
+  collect.seen = seen;
+  collect.variables = report->variables;
 
   for (;;)
     {
@@ -305,26 +545,10 @@ variables_from_recipients (Report        *report,
       for (int i = 0; i < n_rows; i++)
         {
           const char *text = cb_store_model_get_string (model, 1, i);
-          JsonObject *object;
-          g_autoptr(GList) members = NULL;
 
           after = cb_store_model_get_int64 (model, 0, i, 0);
-          if (text == NULL || !json_parser_load_from_data (report->parser, text, -1, NULL)
-              || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (report->parser)))
-            continue;
-
-          object = json_node_get_object (json_parser_get_root (report->parser));
-          members = json_object_get_members (object);
-          for (const GList *l = members; l != NULL; l = l->next)
-            {
-              if (!g_hash_table_contains (seen, l->data))
-                {
-                  char *name = g_strdup (l->data);
-
-                  g_ptr_array_add (report->variables, name);
-                  g_hash_table_add (seen, name);
-                }
-            }
+          if (text != NULL)
+            json_foreach_member (text, name, collect_key, &collect);
         }
 
       if (n_rows < CB_REPORT_PAGE_SIZE)
@@ -404,7 +628,7 @@ report_load (CbStore       *store,
   const char *phone_number_id;
 
   report->store = g_object_ref (store);
-  report->parser = json_parser_new_immutable ();
+  report->name = g_string_new (NULL);
   report->owned = g_ptr_array_new_with_free_func (g_free);
 
   cb_store_lock (store);
@@ -469,6 +693,11 @@ report_load (CbStore       *store,
           return NULL;
         }
     }
+
+  report->variable_index = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < report->variables->len; i++)
+    g_hash_table_insert (report->variable_index, g_ptr_array_index (report->variables, i),
+                         GUINT_TO_POINTER (i + 1));
 
   report->values = g_ptr_array_sized_new (report->variables->len);
   g_ptr_array_set_size (report->values, report->variables->len);
@@ -536,36 +765,81 @@ append_rfc3339 (GString *out,
 
 /* Rows */
 
+typedef struct
+{
+  const char *summary;      /* the best one found so far, and its rank */
+  const char *summary_end;
+  guint       rank;
+  const char *nested;       /* call_analysis, when the analysis holds a whole call */
+  const char *nested_end;
+} FindSummary;
+
+static gboolean
+find_summary (const char *name,
+              const char *value,
+              const char *end,
+              gpointer    user_data)
+{
+  static const char * const keys[] = { "call_summary", "transcript_summary", "summary" };
+  FindSummary *find = user_data;
+
+  if (*value == '{' && g_str_equal (name, "call_analysis"))
+    {
+      find->nested = value;
+      find->nested_end = end;
+      return TRUE;
+    }
+
+  /* A string of more than its two quotes. */
+  if (*value != '"' || end - value <= 2)
+    return TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys) && i < find->rank; i++)
+    {
+      if (g_str_equal (name, keys[i]))
+        {
+          find->summary = value;
+          find->summary_end = end;
+          find->rank = i;
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
 /* The call summary from the analysis (Retell's call_summary, or another provider's
  * summary), else the transcript's beginning. */
 static const char *
 transcript_summary (Report  *report,
                     PageRow *row)
 {
-  static const char * const keys[] = { "call_summary", "transcript_summary", "summary" };
-
-  if (row->analysis != NULL && row->analysis[0] == '{'
-      && json_parser_load_from_data (report->parser, row->analysis, -1, NULL)
-      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (report->parser)))
+  if (row->analysis != NULL && row->analysis[0] == '{')
     {
-      JsonObject *object = json_node_get_object (json_parser_get_root (report->parser));
+      FindSummary find = { NULL, NULL, G_MAXUINT, NULL, NULL };
 
-      if (json_object_has_member (object, "call_analysis")
-          && JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "call_analysis")))
-        object = json_object_get_object_member (object, "call_analysis");
-
-      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      if (json_foreach_member (row->analysis, report->name, find_summary, &find)
+          && find.nested != NULL)
         {
-          const char *summary = json_object_get_string_member_with_default (object, keys[i],
-                                                                            NULL);
+          g_autofree char *nested = g_strndup (find.nested, find.nested_end - find.nested);
+          FindSummary inner = { NULL, NULL, G_MAXUINT, NULL, NULL };
 
-          if (summary != NULL && summary[0] != '\0')
+          if (json_foreach_member (nested, report->name, find_summary, &inner)
+              && inner.summary != NULL)
             {
-              char *copy = g_strdup (summary);
+              char *text = json_value_text (inner.summary, inner.summary_end);
 
-              g_ptr_array_add (report->owned, copy);
-              return copy;
+              g_ptr_array_add (report->owned, text);
+              return text;
             }
+        }
+
+      if (find.summary != NULL)
+        {
+          char *text = json_value_text (find.summary, find.summary_end);
+
+          g_ptr_array_add (report->owned, text);
+          return text;
         }
     }
 
@@ -588,50 +862,37 @@ transcript_summary (Report  *report,
   return row->transcript;
 }
 
-/* A JSON value as the text a cell shows. */
-static const char *
-value_text (Report   *report,
-            JsonNode *node)
+static gboolean
+take_value (const char *name,
+            const char *value,
+            const char *end,
+            gpointer    user_data)
 {
-  char *text;
+  Report *report = user_data;
+  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (report->variable_index, name));
 
-  if (JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
+  if (index > 0)
+    {
+      char *text = json_value_text (value, end);
 
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    text = g_strdup (json_node_get_boolean (node) ? "true" : "false");
-  else
-    text = json_to_string (node, FALSE);
-  g_ptr_array_add (report->owned, text);
-  return text;
+      if (text != NULL)
+        g_ptr_array_add (report->owned, text);
+      g_ptr_array_index (report->values, index - 1) = text;
+    }
+
+  return TRUE;
 }
 
-/* Fills report->values for the row's dynamic variables. The strings stay valid until
- * the parser is used again. */
+/* Fills report->values for the row's dynamic variables, until the next row. */
 static void
 load_values (Report     *report,
              const char *dynamic_vars)
 {
-  JsonObject *object;
-
   for (guint i = 0; i < report->values->len; i++)
     g_ptr_array_index (report->values, i) = NULL;
 
-  if (report->values->len == 0 || dynamic_vars == NULL
-      || !json_parser_load_from_data (report->parser, dynamic_vars, -1, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (report->parser)))
-    return;
-
-  object = json_node_get_object (json_parser_get_root (report->parser));
-  for (guint i = 0; i < report->variables->len; i++)
-    {
-      JsonNode *node = json_object_get_member (object, g_ptr_array_index (report->variables, i));
-
-      if (node != NULL)
-        g_ptr_array_index (report->values, i) = (gpointer) value_text (report, node);
-    }
+  if (report->values->len > 0 && dynamic_vars != NULL)
+    json_foreach_member (dynamic_vars, report->name, take_value, report);
 }
 
 static guint
@@ -697,7 +958,6 @@ build_cells (Report  *report,
   set_number (&cells[c++], CELL_INT, row->row);
   set_string (&cells[c++], row->phone);
 
-  /* The summary first: the values keep pointing into the parser's last document. */
   set_string (&cells[report->variables->len + 9], transcript_summary (report, row));
 
   load_values (report, row->dynamic_vars);
