@@ -218,11 +218,13 @@ fixture_setup (Fixture       *f,
   g_autoptr(GBytes) csv = NULL;
   g_autofree char *secret = NULL;
   CbBatchParams params = { 0 };
+  g_autofree char *name = NULL;
   static guint n;
   static const char text[] = "phone,first_name\n+12122021000,Alice\n+12122021001,Bob\n"
                              "+12122021002,Carol\n";
 
-  f->path = cb_test_tmp_path (g_strdup_printf ("outbox-%u.db", n++));
+  name = g_strdup_printf ("outbox-%u.db", n++);
+  f->path = cb_test_tmp_path (name);
   open_store (f);
 
   secret = cb_secrets_ensure (cb_store_get_uri (f->store), "agent-webhook:agent_demo", &error);

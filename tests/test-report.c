@@ -70,9 +70,11 @@ fixture_setup (Fixture       *f,
   g_autofree char *r3 = NULL;
   g_autofree char *r4 = NULL;
   CbBatchParams params = { 0 };
+  g_autofree char *name = NULL;
   static guint n;
 
-  f->path = cb_test_tmp_path (g_strdup_printf ("report-%u.db", n++));
+  name = g_strdup_printf ("report-%u.db", n++);
+  f->path = cb_test_tmp_path (name);
   f->store = cb_store_open (f->path, CB_STORE_FLAGS_NONE, &error);
   g_assert_no_error (error);
 
