@@ -1411,7 +1411,7 @@ test_retell (Fixture       *f,
   {
     g_autofree char *window = json_to_string (json_object_get_member (object, "call_time_window"),
                                               FALSE);
-    g_assert_cmpstr (window, ==, "{\"windows\":[{\"start\":540,\"end\":1020}],\"days\":[\"Friday\"]}");
+    g_assert_cmpstr (window, ==, "{\"windows\":[{\"start\":540,\"end\":1020}],\"day\":[\"Friday\"]}");
   }
 
   detail = get_batch (f, json_object_get_string_member (object, "batch_call_id"), NULL);

@@ -2481,7 +2481,24 @@ retell_response (CbBatch       *batch,
   add_int (builder, "scheduled_timestamp", when != NULL ? cb_datetime_to_unix_ms (when) : 0);
   add_int (builder, "total_task_count", cb_batch_get_counters (batch)->total);
   if (cb_batch_get_call_window (batch) != NULL)
-    add_json_text (builder, "call_time_window", cb_batch_get_call_window (batch));
+    {
+      g_autoptr(JsonNode) window = json_from_string (cb_batch_get_call_window (batch), NULL);
+
+      /* Retell spells the days "day". */
+      if (window != NULL && JSON_NODE_HOLDS_OBJECT (window))
+        {
+          JsonObject *object = json_node_get_object (window);
+
+          if (json_object_has_member (object, "days"))
+            {
+              json_object_set_member (object, "day",
+                                      json_node_copy (json_object_get_member (object, "days")));
+              json_object_remove_member (object, "days");
+            }
+          json_builder_set_member_name (builder, "call_time_window");
+          json_builder_add_value (builder, g_steal_pointer (&window));
+        }
+    }
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
