@@ -2245,6 +2245,7 @@ create_batch (CbApi          *self,
   g_autofree char *region = NULL;
   CbImportOptions options = { 0 };
   CbBatchParams params = { 0 };
+  gint64 started = g_get_monotonic_time ();
   guint invalid, total;
 
   if (!resolve_agent (self, request, error))
@@ -2380,6 +2381,9 @@ create_batch (CbApi          *self,
       return FALSE;
     }
 
+  g_debug ("Read %u rows in %.3f s", total, (g_get_monotonic_time () - started) / 1e6);
+  started = g_get_monotonic_time ();
+
   params.name = request->name;
   params.agent_id = request->agent_id;
   params.phone_number_id = request->phone_number_id;
@@ -2408,6 +2412,9 @@ create_batch (CbApi          *self,
       *error = internal_error (local_error);
       return FALSE;
     }
+
+  g_debug ("Stored batch %s in %.3f s", cb_batch_get_id (batch),
+           (g_get_monotonic_time () - started) / 1e6);
 
   *batch_id_out = g_strdup (cb_batch_get_id (batch));
   return TRUE;
