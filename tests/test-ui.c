@@ -19,6 +19,10 @@
 #include "cb-suppressions-page.h"
 #include "cb-format.h"
 #include "cb-page.h"
+#include "cb-preferences-window.h"
+#include "cb-secrets.h"
+#include "cb-settings.h"
+#include "cb-new-batch-dialog.h"
 #include "cb-store.h"
 #include "cb-test-util.h"
 #include "cb-window.h"
@@ -496,6 +500,227 @@ test_window_catalog (void)
   destroy_window (GTK_WINDOW (window));
 }
 
+static void
+notify_count_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_settings_typed (void)
+{
+  g_autoptr(CbSettings) settings = cb_settings_new ();
+  g_autoptr(GSettings) gsettings = NULL;
+  guint notified = 0;
+  guint retries = 0;
+
+  g_assert_true (cb_settings_is_persistent (settings));
+  gsettings = g_settings_new (APP_ID);
+
+  /* The schema's defaults. */
+  g_assert_cmpuint (cb_settings_get_default_max_retries (settings), ==, 2);
+  g_assert_cmpuint (cb_settings_get_default_concurrency (settings), ==, 10);
+  g_assert_false (cb_settings_get_window_enabled (settings));
+  g_assert_cmpuint (cb_settings_get_window_start_hour (settings), ==, 9);
+  g_assert_cmpuint (cb_settings_get_window_end_hour (settings), ==, 20);
+  g_assert_cmpuint (cb_settings_get_window_days (settings), ==, 0x1f);
+  g_assert_true (cb_settings_get_window_recipient_local (settings));
+  g_assert_cmpfloat (cb_settings_get_sim_speed (settings), ==, 1.0);
+
+  /* A property writes its key and notifies; a key written elsewhere notifies too. */
+  g_signal_connect (settings, "notify::default-max-retries", G_CALLBACK (notify_count_cb),
+                    &notified);
+  g_object_set (settings, "default-max-retries", 4, NULL);
+  g_assert_cmpuint (g_settings_get_uint (gsettings, "default-max-retries"), ==, 4);
+  g_assert_cmpuint (notified, ==, 1);
+  g_settings_set_uint (gsettings, "default-max-retries", 7);
+  g_assert_cmpuint (notified, ==, 2);
+  g_object_get (settings, "default-max-retries", &retries, NULL);
+  g_assert_cmpuint (retries, ==, 7);
+
+  /* Out of range values are clamped to the schema's range, not refused. */
+  cb_settings_set_default_max_retries (settings, 99);
+  g_assert_cmpuint (cb_settings_get_default_max_retries (settings), ==, 10);
+  cb_settings_set_default_concurrency (settings, 0);
+  g_assert_cmpuint (cb_settings_get_default_concurrency (settings), ==, 1);
+  cb_settings_set_sim_speed (settings, 5000);
+  g_assert_cmpfloat (g_settings_get_double (gsettings, "sim-speed"), ==, 1000.0);
+  cb_settings_set_window_days (settings, 0x41);
+  g_assert_cmpuint (g_settings_get_uint (gsettings, "window-days"), ==, 0x41);
+
+  g_settings_reset (gsettings, "default-max-retries");
+  g_settings_reset (gsettings, "default-concurrency");
+  g_settings_reset (gsettings, "sim-speed");
+  g_settings_reset (gsettings, "window-days");
+}
+
+static void
+test_preferences_parse (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_true (cb_preferences_parse_countries ("us, ca;gb", &out, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "US,CA,GB");
+  g_clear_pointer (&out, g_free);
+
+  g_assert_true (cb_preferences_parse_countries ("  ", &out, &error));
+  g_assert_cmpstr (out, ==, "");
+  g_clear_pointer (&out, g_free);
+
+  g_assert_false (cb_preferences_parse_countries ("US, XX", &out, &error));
+  g_assert_cmpstr (error->message, ==, "“XX” is not a country code such as US, GB or DE.");
+  g_assert_null (out);
+  g_clear_error (&error);
+
+  g_assert_true (cb_preferences_parse_region (" de ", &out, &error));
+  g_assert_cmpstr (out, ==, "DE");
+  g_clear_pointer (&out, g_free);
+  g_assert_true (cb_preferences_parse_region ("", &out, &error));
+  g_assert_cmpstr (out, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_assert_false (cb_preferences_parse_region ("USA", &out, &error));
+  g_assert_cmpstr (error->message, ==, "“USA” is not a country code such as US, GB or DE.");
+}
+
+static void
+clipboard_text_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static void
+test_window_preferences (void)
+{
+  g_autoptr(CbStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *masked = NULL;
+  g_autofree char *copied = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *setting = NULL;
+  g_autofree char *expected = NULL;
+  CbSettings *settings = cb_settings_get_default ();
+  CbWindow *window;
+  GtkWidget *preferences;
+  GtkWidget *dialog;
+  AdwPreferencesRow *row;
+  gint64 deadline;
+
+  if (!have_display)
+    {
+      g_test_skip ("No display: run the UI tests under xvfb-run");
+      return;
+    }
+
+  g_unsetenv ("CALLBOARD_API_TOKEN");
+  store = open_temp_store ("preferences.db");
+  window = cb_window_new (NULL, store);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_mapped (GTK_WIDGET (window));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL));
+  settle ();
+  preferences = find_toplevel (CB_TYPE_PREFERENCES_WINDOW, NULL);
+  g_assert_nonnull (preferences);
+
+  /* The API token: masked, never in full on screen, copied in full. */
+  token = cb_secrets_lookup (cb_store_get_uri (store), "api-token", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (token);
+  masked = cb_secrets_mask (token);
+  row = ADW_PREFERENCES_ROW (find_by_name (preferences, "pref-token"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, masked);
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), token));
+  g_signal_emit_by_name (find_by_name (preferences, "pref-copy-token"), "clicked");
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (preferences), NULL,
+                                 clipboard_text_cb, &copied);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (copied == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (copied, ==, token);
+
+  /* A provider key: kept as a secret, shown masked. */
+  g_assert_false (cb_preferences_window_set_api_key (CB_PREFERENCES_WINDOW (preferences),
+                                                     "pa_sim", "  ", &error));
+  g_assert_cmpstr (error->message, ==, "The API key is empty.");
+  g_clear_error (&error);
+  g_assert_true (cb_preferences_window_set_api_key (CB_PREFERENCES_WINDOW (preferences), "pa_sim",
+                                                    "key_0123456789abcdef", &error));
+  g_assert_no_error (error);
+  key = cb_secrets_lookup (cb_store_get_uri (store), "provider:pa_sim", &error);
+  g_assert_cmpstr (key, ==, "key_0123456789abcdef");
+  row = ADW_PREFERENCES_ROW (find_by_name (preferences, "pa_sim"));
+  g_clear_pointer (&masked, g_free);
+  masked = cb_secrets_mask (key);
+  expected = g_strdup_printf ("sim · API key %s", masked);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, expected);
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), key));
+
+  /* "Change Key…" asks for the key in a password entry. */
+  g_signal_emit_by_name (find_by_name (GTK_WIDGET (row), "change-key"), "clicked");
+  settle ();
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG, "change-key-dialog");
+  g_assert_nonnull (dialog);
+  g_assert_false (gtk_entry_get_visibility (GTK_ENTRY (adw_message_dialog_get_extra_child (
+                                             ADW_MESSAGE_DIALOG (dialog)))));
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))),
+                         "key_new_value_9999");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  settle ();
+  g_clear_pointer (&key, g_free);
+  key = cb_secrets_lookup (cb_store_get_uri (store), "provider:pa_sim", &error);
+  g_assert_cmpstr (key, ==, "key_new_value_9999");
+
+  /* Numbers: engine settings in the store; a bad code changes nothing. */
+  gtk_editable_set_text (GTK_EDITABLE (find_by_name (preferences, "pref-region")), "gb");
+  g_signal_emit_by_name (find_by_name (preferences, "pref-region"), "apply");
+  setting = cb_store_get_setting (store, "default_region");
+  g_assert_cmpstr (setting, ==, "GB");
+  g_clear_pointer (&setting, g_free);
+  gtk_editable_set_text (GTK_EDITABLE (find_by_name (preferences, "pref-countries")), "gb, ie");
+  g_signal_emit_by_name (find_by_name (preferences, "pref-countries"), "apply");
+  setting = cb_store_get_setting (store, "allowed_countries");
+  g_assert_cmpstr (setting, ==, "GB,IE");
+  g_clear_pointer (&setting, g_free);
+  gtk_editable_set_text (GTK_EDITABLE (find_by_name (preferences, "pref-countries")), "gb, zz");
+  g_signal_emit_by_name (find_by_name (preferences, "pref-countries"), "apply");
+  setting = cb_store_get_setting (store, "allowed_countries");
+  g_assert_cmpstr (setting, ==, "GB,IE");
+  g_clear_pointer (&setting, g_free);
+  g_assert_true (gtk_widget_has_css_class (find_by_name (preferences, "pref-countries"), "error"));
+
+  /* Batch defaults: written to the settings, used by the New batch dialog. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_by_name (preferences, "pref-retries")), 5);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_by_name (preferences, "pref-concurrency")), 3);
+  g_assert_cmpuint (cb_settings_get_default_max_retries (settings), ==, 5);
+  g_assert_cmpuint (cb_settings_get_default_concurrency (settings), ==, 3);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  settle ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-batch", NULL));
+  settle ();
+  dialog = find_toplevel (CB_TYPE_NEW_BATCH_DIALOG, NULL);
+  g_assert_nonnull (dialog);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_by_name (dialog,
+                                                                                  "batch-retries"))),
+                   ==, 5);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  cb_settings_set_default_max_retries (settings, 2);
+  cb_settings_set_default_concurrency (settings, 10);
+  destroy_window (GTK_WINDOW (window));
+}
+
 /* Tests that need a display */
 
 static void
@@ -922,6 +1147,9 @@ main (int    argc,
   g_test_add_func ("/ui/window/batches", test_window_batches);
   g_test_add_func ("/ui/window/size-kept", test_window_size_kept);
   g_test_add_func ("/ui/window/catalog", test_window_catalog);
+  g_test_add_func ("/ui/window/preferences", test_window_preferences);
+  g_test_add_func ("/ui/settings/typed", test_settings_typed);
+  g_test_add_func ("/ui/preferences/parse", test_preferences_parse);
 
   return g_test_run ();
 }

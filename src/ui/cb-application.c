@@ -11,6 +11,8 @@
 
 #include "cb-application.h"
 
+#include "cb-settings.h"
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -113,6 +115,8 @@ start_engine (CbApplication *self,
   self->engine = cb_engine_new (self->store, listen);
   if (sim_speed <= 0 && env_speed != NULL)
     sim_speed = g_ascii_strtod (env_speed, NULL);
+  if (sim_speed <= 0)
+    sim_speed = cb_settings_get_sim_speed (cb_settings_get_default ());
   if (sim_speed > 0)
     cb_engine_set_sim_speed (self->engine, sim_speed);
 

@@ -16,6 +16,7 @@
 
 #include "cb-import.h"
 #include "cb-schedule.h"
+#include "cb-settings.h"
 #include "cb-window.h"
 
 #define PREVIEW_ROWS 5
@@ -964,6 +965,7 @@ build (CbNewBatchDialog *self)
   g_autoptr(GListModel) numbers = NULL;
   g_autoptr(GTimeZone) local_tz = g_time_zone_new_local ();
   const char *local_zone = g_time_zone_get_identifier (local_tz);
+  CbSettings *settings = cb_settings_get_default ();
   GtkStringList *names;
   GtkWidget *toolbar;
   GtkWidget *header;
@@ -1222,11 +1224,14 @@ build (CbNewBatchDialog *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->window_row), _("Calling window"));
   adw_expander_row_set_subtitle (self->window_row, _("Call only on these days and hours"));
   adw_expander_row_set_show_enable_switch (self->window_row, TRUE);
-  adw_expander_row_set_enable_expansion (self->window_row, FALSE);
+  adw_expander_row_set_enable_expansion (self->window_row,
+                                         cb_settings_get_window_enabled (settings));
   g_signal_connect_swapped (self->window_row, "notify::enable-expansion", G_CALLBACK (update), self);
   adw_preferences_group_add (group, GTK_WIDGET (self->window_row));
-  self->window_start = spin_row (group, self->window_row, _("From hour"), NULL, 0, 23, 9);
-  self->window_end = spin_row (group, self->window_row, _("Until hour"), NULL, 1, 24, 20);
+  self->window_start = spin_row (group, self->window_row, _("From hour"), NULL, 0, 23,
+                                cb_settings_get_window_start_hour (settings));
+  self->window_end = spin_row (group, self->window_row, _("Until hour"), NULL, 1, 24,
+                              cb_settings_get_window_end_hour (settings));
   g_signal_connect_swapped (self->window_start, "value-changed", G_CALLBACK (update), self);
   g_signal_connect_swapped (self->window_end, "value-changed", G_CALLBACK (update), self);
   row = adw_action_row_new ();
@@ -1237,7 +1242,8 @@ build (CbNewBatchDialog *self)
   for (guint i = 0; i < 7; i++)
     {
       self->day_buttons[i] = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_(day_labels[i])));
-      gtk_toggle_button_set_active (self->day_buttons[i], i < 5);
+      gtk_toggle_button_set_active (self->day_buttons[i],
+                                    (cb_settings_get_window_days (settings) & (1u << i)) != 0);
       g_signal_connect_swapped (self->day_buttons[i], "toggled", G_CALLBACK (update), self);
       gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->day_buttons[i]));
     }
@@ -1248,12 +1254,14 @@ build (CbNewBatchDialog *self)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                _("Hours in each recipient’s time zone, from their number"));
   self->recipient_local = GTK_SWITCH (suffix_switch (ADW_ACTION_ROW (row)));
-  gtk_switch_set_active (self->recipient_local, TRUE);
+  gtk_switch_set_active (self->recipient_local, cb_settings_get_window_recipient_local (settings));
   adw_expander_row_add_row (self->window_row, row);
   self->concurrency = spin_row (group, NULL, _("Concurrent calls"),
-                                _("How many calls may be in progress at once"), 1, 100, 10);
+                                _("How many calls may be in progress at once"), 1, 100,
+                                cb_settings_get_default_concurrency (settings));
   self->retries = spin_row (group, NULL, _("Retries"),
-                            _("Tries again after busy, no answer or voicemail"), 0, 10, 2);
+                            _("Tries again after busy, no answer or voicemail"), 0, 10,
+                            cb_settings_get_default_max_retries (settings));
   gtk_widget_set_name (GTK_WIDGET (self->retries), "batch-retries");
   g_signal_connect_swapped (self->concurrency, "value-changed", G_CALLBACK (update), self);
   g_signal_connect_swapped (self->retries, "value-changed", G_CALLBACK (update), self);

@@ -17,6 +17,8 @@
 #include "cb-batches-page.h"
 #include "cb-page.h"
 #include "cb-phone-numbers-page.h"
+#include "cb-preferences-window.h"
+#include "cb-settings.h"
 #include "cb-new-batch-dialog.h"
 #include "cb-suppressions-page.h"
 
@@ -183,6 +185,22 @@ new_batch_action (GtkWidget  *widget,
 
   dialog = cb_new_batch_dialog_new (GTK_WINDOW (self), self->store, self->engine);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  CbWindow *self = CB_WINDOW (widget);
+  CbPreferencesWindow *preferences;
+
+  if (self->store == NULL)
+    return;
+
+  preferences = cb_preferences_window_new (GTK_WINDOW (self), self->store, self->engine,
+                                           cb_settings_get_default ());
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 static void
@@ -377,6 +395,9 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-batch", NULL, new_batch_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-batch", NULL);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
+                                       "win.preferences", NULL);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search", NULL);
