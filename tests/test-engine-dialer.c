@@ -31,7 +31,11 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
   static guint n;
 
-  f->path = cb_test_tmp_path (g_strdup_printf ("engine-%u.db", n++));
+  {
+    g_autofree char *name = g_strdup_printf ("engine-%u.db", n++);
+
+    f->path = cb_test_tmp_path (name);
+  }
   f->store = cb_store_open (f->path, CB_STORE_FLAGS_NONE, &error);
   g_assert_no_error (error);
   f->engine = cb_engine_new (f->store, "127.0.0.1:0");

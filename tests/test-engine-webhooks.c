@@ -35,7 +35,11 @@ fixture_setup (Fixture       *f,
   CbBatchParams params = { 0 };
   static guint n;
 
-  path = cb_test_tmp_path (g_strdup_printf ("webhooks-%u.db", n++));
+  {
+    g_autofree char *name = g_strdup_printf ("webhooks-%u.db", n++);
+
+    path = cb_test_tmp_path (name);
+  }
   f->store = cb_store_open (path, CB_STORE_FLAGS_NONE, &error);
   g_assert_no_error (error);
   f->engine = cb_engine_new (f->store, "127.0.0.1:0");

@@ -71,7 +71,11 @@ fixture_setup (Fixture       *f,
 {
   static guint n;
 
-  f->path = cb_test_tmp_path (g_strdup_printf ("windows-%u.db", n++));
+  {
+    g_autofree char *name = g_strdup_printf ("windows-%u.db", n++);
+
+    f->path = cb_test_tmp_path (name);
+  }
   engine_up (f);
 }
 

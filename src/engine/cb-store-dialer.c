@@ -26,7 +26,6 @@
  * attempts ≤ max_retries (the recipient's own, else the batch's).
  */
 
-#define CLAIM_SCAN_LIMIT 256
 
 void
 cb_dial_batch_info_free (CbDialBatchInfo *info)
@@ -396,15 +395,38 @@ cb_store_dialer_claim (CbStore           *store,
   if (!cb_store_begin (store, error))
     return NULL;
 
-  model = cb_store_select (store, error,
-                           "SELECT r.id, r.phone, r.dynamic_vars, s.number"
-                           " FROM recipients r LEFT JOIN suppressions s ON s.number = r.phone"
-                           " WHERE r.batch_id = ##id::string AND r.status = 'pending'"
-                           " AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ##now::gint64)"
-                           " ORDER BY r.row_number LIMIT 256",
-                           "id", batch_id,
-                           "now", now_ms,
-                           NULL);
+  /* As few rows as the claim needs (a few spare for suppressed numbers), but more when
+   * windows may hold some back. One statement per limit, each prepared once. */
+  if (window_func == NULL && max <= 4)
+    model = cb_store_select (store, error,
+                             "SELECT r.id, r.phone, r.dynamic_vars, s.number"
+                             " FROM recipients r LEFT JOIN suppressions s ON s.number = r.phone"
+                             " WHERE r.batch_id = ##id::string AND r.status = 'pending'"
+                             " AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ##now::gint64)"
+                             " ORDER BY r.row_number LIMIT 8",
+                             "id", batch_id,
+                             "now", now_ms,
+                             NULL);
+  else if (window_func == NULL && max <= 32)
+    model = cb_store_select (store, error,
+                             "SELECT r.id, r.phone, r.dynamic_vars, s.number"
+                             " FROM recipients r LEFT JOIN suppressions s ON s.number = r.phone"
+                             " WHERE r.batch_id = ##id::string AND r.status = 'pending'"
+                             " AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ##now::gint64)"
+                             " ORDER BY r.row_number LIMIT 48",
+                             "id", batch_id,
+                             "now", now_ms,
+                             NULL);
+  else
+    model = cb_store_select (store, error,
+                             "SELECT r.id, r.phone, r.dynamic_vars, s.number"
+                             " FROM recipients r LEFT JOIN suppressions s ON s.number = r.phone"
+                             " WHERE r.batch_id = ##id::string AND r.status = 'pending'"
+                             " AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ##now::gint64)"
+                             " ORDER BY r.row_number LIMIT 256",
+                             "id", batch_id,
+                             "now", now_ms,
+                             NULL);
   if (model == NULL)
     goto failed;
 
