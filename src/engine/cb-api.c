@@ -738,46 +738,148 @@ cb_api_batch_to_json (CbApi    *self,
   return batch_to_json (self, batch, from_number, with_validation);
 }
 
+/* Recipients are written straight to text: a page holds up to 10,000 of them. */
+
+static void
+append_string (GString    *out,
+               const char *str)
+{
+  static const char hex[] = "0123456789abcdef";
+  g_autofree char *valid = NULL;
+
+  if (str == NULL)
+    {
+      g_string_append_len (out, "null", 4);
+      return;
+    }
+
+  if (!g_utf8_validate (str, -1, NULL))
+    str = valid = g_utf8_make_valid (str, -1);
+
+  g_string_append_c (out, '"');
+  for (const char *p = str; *p != '\0'; p++)
+    {
+      guchar c = *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, c);
+        }
+      else if (c == '\n')
+        g_string_append_len (out, "\\n", 2);
+      else if (c == '\r')
+        g_string_append_len (out, "\\r", 2);
+      else if (c == '\t')
+        g_string_append_len (out, "\\t", 2);
+      else if (c < 0x20)
+        {
+          char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
+          g_string_append_len (out, esc, 6);
+        }
+      else
+        g_string_append_c (out, c);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_member (GString    *out,
+               const char *name)
+{
+  g_string_append_c (out, ',');
+  append_string (out, name);
+  g_string_append_c (out, ':');
+}
+
+static void
+append_time (GString   *out,
+             GDateTime *time)
+{
+  g_autofree char *text = time != NULL ? cb_rfc3339_format (time) : NULL;
+
+  append_string (out, text);
+}
+
+/* JSON object text the engine wrote itself (dynamic variables, call analysis) goes in as it
+ * is; anything that does not even look like an object is parsed, or left out as null. */
+static void
+append_object_text (GString    *out,
+                    const char *text)
+{
+  gsize len = text != NULL ? strlen (text) : 0;
+
+  if (len >= 2 && text[0] == '{' && text[len - 1] == '}' && g_utf8_validate (text, len, NULL))
+    g_string_append_len (out, text, len);
+  else
+    {
+      g_autoptr(JsonNode) node = text != NULL ? json_from_string (text, NULL) : NULL;
+      g_autofree char *valid = node != NULL ? json_to_string (node, FALSE) : NULL;
+
+      g_string_append (out, valid != NULL ? valid : "null");
+    }
+}
+
+static void
+append_recipient (GString     *out,
+                  CbRecipient *recipient)
+{
+  int max_retries = cb_recipient_get_max_retries (recipient);
+
+  g_string_append (out, "{\"id\":");
+  append_string (out, cb_recipient_get_id (recipient));
+  g_string_append_printf (out, ",\"row\":%u", cb_recipient_get_row (recipient));
+  append_member (out, "phone");
+  append_string (out, cb_recipient_get_phone (recipient));
+  append_member (out, "raw_phone");
+  append_string (out, cb_recipient_get_raw_phone (recipient));
+  append_member (out, "dynamic_vars");
+  append_object_text (out, cb_recipient_get_dynamic_vars (recipient));
+  append_member (out, "status");
+  append_string (out, cb_recipient_status_to_string (cb_recipient_get_status (recipient)));
+  g_string_append_printf (out, ",\"attempts\":%u", cb_recipient_get_attempts (recipient));
+  if (max_retries >= 0)
+    g_string_append_printf (out, ",\"max_retries\":%d", max_retries);
+  else
+    g_string_append (out, ",\"max_retries\":null");
+  append_member (out, "provider_call_id");
+  append_string (out, cb_recipient_get_provider_call_id (recipient));
+  append_member (out, "outcome");
+  append_string (out, cb_recipient_get_outcome (recipient));
+  append_member (out, "disconnection_reason");
+  append_string (out, cb_recipient_get_disconnection_reason (recipient));
+  if (cb_recipient_get_ended_at (recipient) != NULL || cb_recipient_get_duration_ms (recipient) > 0)
+    g_string_append_printf (out, ",\"duration_ms\":%" G_GINT64_FORMAT,
+                            cb_recipient_get_duration_ms (recipient));
+  else
+    g_string_append (out, ",\"duration_ms\":null");
+  append_member (out, "transcript");
+  append_string (out, cb_recipient_get_transcript (recipient));
+  append_member (out, "analysis");
+  if (cb_recipient_get_analysis (recipient) != NULL && *cb_recipient_get_analysis (recipient))
+    append_object_text (out, cb_recipient_get_analysis (recipient));
+  else
+    g_string_append (out, "null");
+  append_member (out, "error");
+  append_string (out, cb_recipient_get_error (recipient));
+  append_member (out, "next_attempt_at");
+  append_time (out, cb_recipient_get_next_attempt_at (recipient));
+  append_member (out, "started_at");
+  append_time (out, cb_recipient_get_started_at (recipient));
+  append_member (out, "ended_at");
+  append_time (out, cb_recipient_get_ended_at (recipient));
+  g_string_append_c (out, '}');
+}
+
 JsonNode *
 cb_api_recipient_to_json (CbRecipient *recipient)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  int max_retries;
+  g_autoptr(GString) text = g_string_new (NULL);
 
   g_return_val_if_fail (CB_IS_RECIPIENT (recipient), NULL);
 
-  max_retries = cb_recipient_get_max_retries (recipient);
-
-  json_builder_begin_object (builder);
-  add_string (builder, "id", cb_recipient_get_id (recipient));
-  add_int (builder, "row", cb_recipient_get_row (recipient));
-  add_string (builder, "phone", cb_recipient_get_phone (recipient));
-  add_string (builder, "raw_phone", cb_recipient_get_raw_phone (recipient));
-  add_json_text (builder, "dynamic_vars", cb_recipient_get_dynamic_vars (recipient));
-  add_string (builder, "status", cb_recipient_status_to_string (cb_recipient_get_status (recipient)));
-  add_int (builder, "attempts", cb_recipient_get_attempts (recipient));
-  json_builder_set_member_name (builder, "max_retries");
-  if (max_retries >= 0)
-    json_builder_add_int_value (builder, max_retries);
-  else
-    json_builder_add_null_value (builder);
-  add_string (builder, "provider_call_id", cb_recipient_get_provider_call_id (recipient));
-  add_string (builder, "outcome", cb_recipient_get_outcome (recipient));
-  add_string (builder, "disconnection_reason", cb_recipient_get_disconnection_reason (recipient));
-  json_builder_set_member_name (builder, "duration_ms");
-  if (cb_recipient_get_ended_at (recipient) != NULL || cb_recipient_get_duration_ms (recipient) > 0)
-    json_builder_add_int_value (builder, cb_recipient_get_duration_ms (recipient));
-  else
-    json_builder_add_null_value (builder);
-  add_string (builder, "transcript", cb_recipient_get_transcript (recipient));
-  add_json_text (builder, "analysis", cb_recipient_get_analysis (recipient));
-  add_string (builder, "error", cb_recipient_get_error (recipient));
-  add_time (builder, "next_attempt_at", cb_recipient_get_next_attempt_at (recipient));
-  add_time (builder, "started_at", cb_recipient_get_started_at (recipient));
-  add_time (builder, "ended_at", cb_recipient_get_ended_at (recipient));
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+  append_recipient (text, recipient);
+  return json_from_string (text->str, NULL);
 }
 
 /* Reading request fields. Each getter leaves *out alone when the member is absent or null. */
@@ -2831,8 +2933,8 @@ handle_detail (CbApi             *self,
   g_autoptr(GListModel) recipients = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
-  JsonArray *array;
-  JsonObject *object;
+  g_autoptr(GString) out = NULL;
+  g_autofree char *text = NULL;
   ApiError *api_error = NULL;
   guint offset = 0, limit = CB_API_DEFAULT_RECIPIENTS_LIMIT, total, n;
 
@@ -2854,25 +2956,31 @@ handle_detail (CbApi             *self,
     }
 
   root = cb_api_batch_to_json (self, batch, TRUE);
-  object = json_node_get_object (root);
   n = g_list_model_get_n_items (recipients);
-  array = json_array_sized_new (n);
+  total = cb_batch_get_counters (batch)->total;
+
+  /* The batch object without its closing brace, then the page of recipients. */
+  text = json_to_string (root, FALSE);
+  g_assert (text[0] != '\0' && text[strlen (text) - 1] == '}');
+  out = g_string_sized_new (strlen (text) + 1024 * (gsize) n);
+  g_string_append_len (out, text, strlen (text) - 1);
+  g_string_append (out, ",\"recipients\":[");
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(CbRecipient) recipient = g_list_model_get_item (recipients, i);
-      json_array_add_element (array, cb_api_recipient_to_json (recipient));
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_recipient (out, recipient);
     }
-  json_object_set_array_member (object, "recipients", array);
-
-  total = cb_batch_get_counters (batch)->total;
-  json_object_set_int_member (object, "recipients_offset", offset);
-  json_object_set_int_member (object, "recipients_limit", limit);
+  g_string_append_printf (out, "],\"recipients_offset\":%u,\"recipients_limit\":%u,"
+                               "\"recipients_next_offset\":", offset, limit);
   if ((guint64) offset + n < total)
-    json_object_set_int_member (object, "recipients_next_offset", offset + n);
+    g_string_append_printf (out, "%u}", offset + n);
   else
-    json_object_set_null_member (object, "recipients_next_offset");
+    g_string_append (out, "null}");
 
-  reply_node (msg, SOUP_STATUS_OK, root);
+  reply_text (msg, SOUP_STATUS_OK, "application/json", g_string_free (g_steal_pointer (&out), FALSE));
 }
 
 static void
