@@ -17,6 +17,7 @@
 #include "cb-batches-page.h"
 #include "cb-engine.h"
 #include "cb-new-batch-dialog.h"
+#include "cb-report.h"
 #include "cb-test-util.h"
 #include "cb-window.h"
 
@@ -327,6 +328,32 @@ test_flow_schedule (Fixture       *f,
 }
 
 static gboolean
+not_exporting (gpointer data)
+{
+  return !cb_batch_detail_is_exporting (data);
+}
+
+static GtkWidget *
+find_by_type (GtkWidget *root,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
 batch_completed (gpointer data)
 {
   Fixture *f = data;
@@ -341,7 +368,18 @@ test_flow_start (Fixture       *f,
 {
   g_autofree char *sample = g_build_filename (SRCDIR, "data", "sample.csv", NULL);
   g_autoptr(CbBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) xlsx = NULL;
+  g_autoptr(GFile) csv = NULL;
+  g_autoptr(GFile) other = NULL;
+  g_autofree char *xlsx_path = cb_test_tmp_path ("report.xlsx");
+  g_autofree char *csv_path = cb_test_tmp_path ("report.csv");
+  g_autofree char *other_path = cb_test_tmp_path ("report.txt");
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize len = 0;
   CbNewBatchDialog *dialog;
+  CbBatchDetail *detail;
   GtkWidget *status;
 
   if (!have_display)
@@ -369,6 +407,45 @@ test_flow_start (Fixture       *f,
                                                               "batch-cancel")),
                    ==, "The batch has already ended");
   screenshot (GTK_WIDGET (f->window), "batch-detail");
+
+  /* Export the report, XLSX then CSV, off the main loop. */
+  detail = CB_BATCH_DETAIL (find_by_type (GTK_WIDGET (f->window), CB_TYPE_BATCH_DETAIL));
+  g_assert_nonnull (detail);
+  g_assert_true (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (f->window), "batch-export")));
+
+  xlsx = g_file_new_for_path (xlsx_path);
+  g_assert_true (cb_batch_detail_export (detail, xlsx, &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_batch_detail_is_exporting (detail));
+  g_assert_false (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (f->window), "batch-export")));
+  g_assert_false (cb_batch_detail_export (detail, xlsx, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_true (wait_for (not_exporting, detail, 60));
+  g_assert_true (g_file_get_contents (xlsx_path, &contents, &len, &error));
+  g_assert_cmpuint (len, >, 4);
+  g_assert_cmpmem (contents, 4, "PK\x03\x04", 4);
+  g_clear_pointer (&contents, g_free);
+
+  csv = g_file_new_for_path (csv_path);
+  g_assert_true (cb_batch_detail_export (detail, csv, &error));
+  g_assert_true (wait_for (not_exporting, detail, 60));
+  g_assert_true (g_file_get_contents (csv_path, &contents, &len, &error));
+  lines = g_strsplit (contents, "\r\n", -1);
+  g_assert_cmpstr (lines[0], ==, "Row,Phone,first_name,appointment_date,Status,Attempts,Outcome,"
+                                 "Disconnection reason,Duration (s),Started,Ended,"
+                                 "Transcript summary");
+  /* The header, the three recipients, and the empty string after the last CRLF. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  g_assert_true (g_str_has_prefix (lines[1], "2,'+14155550100,Ada,2026-05-05 09:00,completed,"));
+  g_assert_true (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (f->window), "batch-export")));
+
+  /* A name that is neither .xlsx nor .csv is refused before anything runs. */
+  other = g_file_new_for_path (other_path);
+  g_assert_false (cb_batch_detail_export (detail, other, &error));
+  g_assert_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FORMAT);
+  g_assert_false (cb_batch_detail_is_exporting (detail));
+  g_assert_false (g_file_query_exists (other, NULL));
 }
 
 int

@@ -16,6 +16,7 @@
 
 #include "cb-format.h"
 #include "cb-outcome-chart.h"
+#include "cb-report.h"
 #include "cb-store-catalog.h"
 
 struct _CbBatchDetail
@@ -41,6 +42,10 @@ struct _CbBatchDetail
   GtkButton          *pause_button;
   GtkButton          *cancel_button;
   GtkButton          *retry_button;
+  GtkButton          *export_button;
+  GtkSpinner         *export_spinner;
+  GCancellable       *export_cancellable;
+  GFile              *exported;
   GtkSearchEntry     *search_entry;
   GtkDropDown        *status_filter;
   GtkDropDown        *sort_dropdown;
@@ -565,6 +570,190 @@ back_clicked_cb (CbBatchDetail *self)
 
 /* Building */
 
+/* Export report */
+
+static void
+open_report_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  const char *uri = g_variant_get_string (param, NULL);
+
+  g_app_info_launch_default_for_uri_async (uri, NULL, NULL, NULL, NULL);
+}
+
+static void
+set_exporting (CbBatchDetail *self,
+               gboolean       exporting)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->export_spinner), exporting);
+  gtk_spinner_set_spinning (self->export_spinner, exporting);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), !exporting);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->export_button),
+                               exporting ? _("Writing the report…")
+                                         : _("Save every recipient’s outcome as XLSX or CSV"));
+}
+
+static void
+export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CbBatchDetail) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_steal_pointer (&self->exported);
+  g_autofree char *basename = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *uri = NULL;
+  AdwToast *report_toast;
+  GtkWidget *overlay;
+
+  g_clear_object (&self->export_cancellable);
+  set_exporting (self, FALSE);
+
+  if (!cb_report_write_finish (result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Translators: %s says why the report could not be written */
+          g_autofree char *message = g_strdup_printf (_("The report was not saved: %s"),
+                                                      error->message);
+          toast (self, message);
+        }
+      return;
+    }
+
+  basename = g_file_get_basename (file);
+  uri = g_file_get_uri (file);
+  /* Translators: %s is a file name */
+  title = g_strdup_printf (_("Report saved as “%s”"), basename);
+  report_toast = adw_toast_new (title);
+  adw_toast_set_button_label (report_toast, _("_Open"));
+  adw_toast_set_action_name (report_toast, "detail.open-report");
+  adw_toast_set_action_target_value (report_toast, g_variant_new_string (uri));
+
+  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), report_toast);
+  else
+    g_object_unref (report_toast);
+}
+
+gboolean
+cb_batch_detail_export (CbBatchDetail  *self,
+                        GFile          *file,
+                        GError        **error)
+{
+  g_autofree char *path = NULL;
+  CbReportFormat format;
+
+  g_return_val_if_fail (CB_IS_BATCH_DETAIL (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (self->batch != NULL, FALSE);
+
+  if (self->export_cancellable != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("A report is already being written."));
+      return FALSE;
+    }
+
+  if (!(path = g_file_get_path (file)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Reports can only be saved to files on this computer."));
+      return FALSE;
+    }
+
+  if (!cb_report_format_from_path (path, &format, error))
+    return FALSE;
+
+  self->export_cancellable = g_cancellable_new ();
+  g_set_object (&self->exported, file);
+  set_exporting (self, TRUE);
+  cb_report_write_async (self->store, cb_batch_get_id (self->batch), format, path,
+                         self->export_cancellable, export_done_cb, g_object_ref (self));
+
+  return TRUE;
+}
+
+gboolean
+cb_batch_detail_is_exporting (CbBatchDetail *self)
+{
+  g_return_val_if_fail (CB_IS_BATCH_DETAIL (self), FALSE);
+
+  return self->export_cancellable != NULL;
+}
+
+static void
+export_response_cb (GtkNativeDialog *chooser,
+                    int              response,
+                    CbBatchDetail   *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+      CbReportFormat format;
+
+      /* No ".xlsx" or ".csv" typed: the chosen filter's. */
+      if (path != NULL && !cb_report_format_from_path (path, &format, NULL))
+        {
+          GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
+          gboolean csv = filter != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (filter),
+                                                                          "extension"), "csv") == 0;
+          g_autofree char *with_ext = g_strconcat (path, csv ? ".csv" : ".xlsx", NULL);
+
+          g_object_unref (file);
+          file = g_file_new_for_path (with_ext);
+        }
+
+      if (!cb_batch_detail_export (self, file, &error))
+        toast (self, error->message);
+    }
+
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+export_clicked_cb (CbBatchDetail *self)
+{
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *filter;
+  g_autofree char *name = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->batch == NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Export Report"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Export"), _("_Cancel"));
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Excel workbook (XLSX)"));
+  gtk_file_filter_add_suffix (filter, "xlsx");
+  g_object_set_data (G_OBJECT (filter), "extension", (gpointer)"xlsx");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Comma-separated values (CSV)"));
+  gtk_file_filter_add_suffix (filter, "csv");
+  g_object_set_data (G_OBJECT (filter), "extension", (gpointer)"csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+
+  name = cb_report_dup_file_name (self->batch, CB_REPORT_FORMAT_XLSX);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static GtkWidget *
 make_button (const char *label,
              GCallback   callback,
@@ -674,6 +863,14 @@ build (CbBatchDetail *self)
   gtk_widget_set_name (GTK_WIDGET (self->retry_button), "batch-retry");
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  self->export_button = GTK_BUTTON (make_button (_("_Export Report…"),
+                                                 G_CALLBACK (export_clicked_cb), self));
+  gtk_widget_set_name (GTK_WIDGET (self->export_button), "batch-export");
+  self->export_spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_widget_set_visible (GTK_WIDGET (self->export_spinner), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->export_spinner));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->export_button));
+  set_exporting (self, FALSE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->retry_button));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->pause_button));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->cancel_button));
@@ -826,6 +1023,9 @@ cb_batch_detail_dispose (GObject *object)
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
   g_clear_pointer (&self->status_css, g_free);
+  g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
+  g_clear_object (&self->exported);
 
   G_OBJECT_CLASS (cb_batch_detail_parent_class)->dispose (object);
 }
@@ -853,6 +1053,7 @@ cb_batch_detail_class_init (CbBatchDetailClass *klass)
   gtk_widget_class_set_css_name (widget_class, "batchdetail");
 
   gtk_widget_class_install_action (widget_class, "detail.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "detail.open-report", "s", open_report_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "detail.search", NULL);
 }

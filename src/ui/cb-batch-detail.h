@@ -32,6 +32,12 @@ CbRecipientList *cb_batch_detail_get_recipients (CbBatchDetail  *self);
 /* Re-reads the batch (status, counters), and the recipients named, or all when NULL. */
 void             cb_batch_detail_refresh        (CbBatchDetail  *self,
                                                  const char * const *recipient_ids);
+/* Writes the batch's report to @file (XLSX or CSV, from its extension) off the main loop,
+ * then shows a toast that opens it. FALSE with @error when it cannot start. */
+gboolean         cb_batch_detail_export         (CbBatchDetail  *self,
+                                                 GFile          *file,
+                                                 GError        **error);
+gboolean         cb_batch_detail_is_exporting   (CbBatchDetail  *self);
 /* Puts the focus in the search entry. */
 void             cb_batch_detail_focus_search   (CbBatchDetail  *self);
 
