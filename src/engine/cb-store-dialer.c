@@ -877,14 +877,14 @@ cb_store_dialer_event_key (const CbCallEvent *event)
 }
 
 gboolean
-cb_store_dialer_apply_event (CbStore            *store,
-                             const char         *provider,
-                             const char         *event_key,
-                             GBytes             *body,
-                             const CbCallEvent  *event,
-                             gint64              now_ms,
-                             CbDialApplied      *applied,
-                             GError            **error)
+cb_store_dialer_apply_event_locked (CbStore            *store,
+                                    const char         *provider,
+                                    const char         *event_key,
+                                    GBytes             *body,
+                                    const CbCallEvent  *event,
+                                    gint64              now_ms,
+                                    CbDialApplied      *applied,
+                                    GError            **error)
 {
   g_autoptr(GdaDataModel) seen = NULL;
   g_autoptr(GdaDataModel) found = NULL;
@@ -901,9 +901,6 @@ cb_store_dialer_apply_event (CbStore            *store,
   if (applied != NULL)
     cb_dial_applied_clear (applied);
 
-  if (!cb_store_begin (store, error))
-    return FALSE;
-
   if (event_key != NULL)
     {
       seen = cb_store_select (store, error,
@@ -916,7 +913,6 @@ cb_store_dialer_apply_event (CbStore            *store,
         {
           if (applied != NULL)
             applied->duplicate = TRUE;
-          cb_store_rollback (store);
           return TRUE;
         }
     }
@@ -984,11 +980,35 @@ cb_store_dialer_apply_event (CbStore            *store,
   else
     g_debug ("Event %s names no attempt of this database; kept unapplied", event_key);
 
-  return cb_store_commit (store, error);
+  return TRUE;
 
 failed:
-  cb_store_rollback (store);
   return FALSE;
+}
+
+gboolean
+cb_store_dialer_apply_event (CbStore            *store,
+                             const char         *provider,
+                             const char         *event_key,
+                             GBytes             *body,
+                             const CbCallEvent  *event,
+                             gint64              now_ms,
+                             CbDialApplied      *applied,
+                             GError            **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (store), FALSE);
+
+  if (!cb_store_begin (store, error))
+    return FALSE;
+
+  if (!cb_store_dialer_apply_event_locked (store, provider, event_key, body, event, now_ms,
+                                           applied, error))
+    {
+      cb_store_rollback (store);
+      return FALSE;
+    }
+
+  return cb_store_commit (store, error);
 }
 
 GPtrArray *

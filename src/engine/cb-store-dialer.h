@@ -165,6 +165,16 @@ gboolean          cb_store_dialer_apply_event    (CbStore          *store,
                                                   gint64            now_ms,
                                                   CbDialApplied    *applied,
                                                   GError          **error);
+/* The same inside a transaction the caller opened (cb_store_begin()), so several events
+ * share one commit; on failure the caller rolls back. */
+gboolean          cb_store_dialer_apply_event_locked (CbStore      *store,
+                                                  const char       *provider,
+                                                  const char       *event_key,
+                                                  GBytes           *body,
+                                                  const CbCallEvent *event,
+                                                  gint64            now_ms,
+                                                  CbDialApplied    *applied,
+                                                  GError          **error);
 /* "call_ended:CALL_ID" … the inbox key of an event. */
 char             *cb_store_dialer_event_key      (const CbCallEvent *event);
 

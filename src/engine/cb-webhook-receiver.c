@@ -24,7 +24,41 @@
  * 3. in one transaction: the inbox is asked whether this event (kind + call id) was seen;
  *    if not, it is stored and applied to the attempt, the recipient and the counters;
  * 4. only then is the answer 200. A failure in 3 answers 500, so the provider retries.
+ *
+ * Step 3 is shared: requests that arrive together are held (paused) and written in one
+ * transaction at the end of the main loop iteration, then all answered. One commit then
+ * serves many events, and none is answered before it is durable.
  */
+
+#define MAX_GROUP 256
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  char              *provider;
+  GBytes            *body;
+  CbCallEvent       *event;
+  gulong             disconnected_id;
+  gboolean           gone;       /* the client went away: nobody to answer */
+} Pending;
+
+static void
+pending_disconnected (SoupServerMessage *msg,
+                      Pending           *pending)
+{
+  pending->gone = TRUE;
+}
+
+static void
+pending_free (Pending *pending)
+{
+  g_clear_signal_handler (&pending->disconnected_id, pending->msg);
+  g_clear_object (&pending->msg);
+  g_free (pending->provider);
+  g_bytes_unref (pending->body);
+  cb_call_event_free (pending->event);
+  g_free (pending);
+}
 
 #define WEBHOOKS_PREFIX "/webhooks/"
 
@@ -36,6 +70,9 @@ struct _CbWebhookReceiver
   CbWebhookProviderLookup  lookup;
   gpointer                 lookup_data;
   GDestroyNotify           lookup_destroy;
+
+  GPtrArray               *pending;   /* of Pending, waiting for the next commit */
+  guint                    flush_source;
 
   guint                    n_accepted;
   guint                    n_duplicates;
@@ -99,6 +136,78 @@ reply_status (SoupServerMessage *msg,
   cb_http_server_reply_json (msg, SOUP_STATUS_OK, json);
 }
 
+static gboolean
+flush_cb (gpointer user_data)
+{
+  CbWebhookReceiver *self = user_data;
+  g_autoptr(GPtrArray) group = g_steal_pointer (&self->pending);
+  g_autoptr(GArray) results = g_array_sized_new (FALSE, TRUE, sizeof (CbDialApplied), group->len);
+  g_autoptr(GDateTime) now = cb_clock_get_now_utc ();
+  g_autoptr(GError) error = NULL;
+  gint64 now_ms = cb_store_datetime_to_ms (now);
+  gboolean ok;
+
+  self->flush_source = 0;
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  g_array_set_size (results, group->len);
+
+  ok = cb_store_begin (self->store, &error);
+  for (guint i = 0; ok && i < group->len; i++)
+    {
+      Pending *pending = g_ptr_array_index (group, i);
+      g_autofree char *key = cb_store_dialer_event_key (pending->event);
+
+      if (key != NULL)
+        ok = cb_store_dialer_apply_event_locked (self->store, pending->provider, key,
+                                                 pending->body, pending->event, now_ms,
+                                                 &g_array_index (results, CbDialApplied, i),
+                                                 &error);
+    }
+  if (ok)
+    ok = cb_store_commit (self->store, &error);
+  else
+    cb_store_rollback (self->store);
+
+  if (!ok)
+    g_warning ("Could not store %u webhook events: %s", group->len, error->message);
+
+  for (guint i = 0; i < group->len; i++)
+    {
+      Pending *pending = g_ptr_array_index (group, i);
+      CbDialApplied *applied = &g_array_index (results, CbDialApplied, i);
+
+      if (pending->gone)
+        continue;
+
+      if (!ok)
+        cb_http_server_reply_error (pending->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                    "store_failed",
+                                    _("The event could not be stored; deliver it again"));
+      else
+        {
+          self->n_accepted++;
+          if (applied->duplicate)
+            self->n_duplicates++;
+          reply_status (pending->msg, applied->duplicate ? "duplicate" : "ok");
+        }
+      soup_server_message_unpause (pending->msg);
+    }
+
+  /* Listeners hear of the changes once they are durable. */
+  for (guint i = 0; ok && i < group->len; i++)
+    {
+      CbDialApplied *applied = &g_array_index (results, CbDialApplied, i);
+
+      if (!applied->duplicate && applied->attempt_id != NULL)
+        g_signal_emit (self, signals[APPLIED], 0, applied);
+    }
+
+  for (guint i = 0; i < group->len; i++)
+    cb_dial_applied_clear (&g_array_index (results, CbDialApplied, i));
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 webhook_cb (SoupServer        *server,
             SoupServerMessage *msg,
@@ -114,7 +223,6 @@ webhook_cb (SoupServer        *server,
   g_autoptr(CbCallEvent) event = NULL;
   CbProvider *provider = NULL;
   const char *name;
-  gboolean duplicate = FALSE;
   gint64 now_ms;
 
   if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
@@ -195,21 +303,26 @@ webhook_cb (SoupServer        *server,
       return;
     }
 
-  if (!cb_webhook_receiver_apply (self, name, body, event, &duplicate, &error))
+  {
+    Pending *pending = g_new0 (Pending, 1);
+
+    pending->msg = g_object_ref (msg);
+    pending->provider = g_strdup (name);
+    pending->body = g_steal_pointer (&body);
+    pending->event = g_steal_pointer (&event);
+    pending->disconnected_id = g_signal_connect (msg, "disconnected",
+                                                 G_CALLBACK (pending_disconnected), pending);
+    g_ptr_array_add (self->pending, pending);
+    soup_server_message_pause (msg);
+  }
+
+  if (self->pending->len >= MAX_GROUP)
     {
-      g_warning ("Could not store the %s webhook of call %s: %s",
-                 cb_call_event_kind_to_string (event->kind), event->provider_call_id,
-                 error->message);
-      cb_http_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "store_failed",
-                                  _("The event could not be stored; deliver it again"));
-      return;
+      g_clear_handle_id (&self->flush_source, g_source_remove);
+      flush_cb (self);
     }
-
-  self->n_accepted++;
-  if (duplicate)
-    self->n_duplicates++;
-
-  reply_status (msg, duplicate ? "duplicate" : "ok");
+  else if (self->flush_source == 0)
+    self->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_cb, self, NULL);
 }
 
 void
@@ -245,10 +358,26 @@ cb_webhook_receiver_get_n_rejected (CbWebhookReceiver *self)
 }
 
 static void
+cb_webhook_receiver_dispose (GObject *object)
+{
+  CbWebhookReceiver *self = CB_WEBHOOK_RECEIVER (object);
+
+  /* Whatever was received is written and answered before going away. */
+  if (self->flush_source != 0)
+    {
+      g_clear_handle_id (&self->flush_source, g_source_remove);
+      flush_cb (self);
+    }
+
+  G_OBJECT_CLASS (cb_webhook_receiver_parent_class)->dispose (object);
+}
+
+static void
 cb_webhook_receiver_finalize (GObject *object)
 {
   CbWebhookReceiver *self = CB_WEBHOOK_RECEIVER (object);
 
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
   if (self->lookup_destroy != NULL)
     self->lookup_destroy (self->lookup_data);
   g_clear_object (&self->store);
@@ -261,6 +390,7 @@ cb_webhook_receiver_class_init (CbWebhookReceiverClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = cb_webhook_receiver_dispose;
   object_class->finalize = cb_webhook_receiver_finalize;
 
   signals[APPLIED] = g_signal_new ("applied",
@@ -273,6 +403,7 @@ cb_webhook_receiver_class_init (CbWebhookReceiverClass *klass)
 static void
 cb_webhook_receiver_init (CbWebhookReceiver *self)
 {
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
 }
 
 CbWebhookReceiver *
