@@ -16,15 +16,25 @@ G_BEGIN_DECLS
 /* libphonenumber refuses longer input (counted in code points); so do we, before parsing. */
 #define CB_PHONE_MAX_INPUT_CHARS 250
 
+typedef enum
+{
+  CB_PHONE_PARSE_DEFAULT   = 0,
+  /* Also find the number type (CbParsedPhone.type, @geographical): more work. */
+  CB_PHONE_PARSE_WITH_TYPE = 1 << 0,
+} CbPhoneParseFlags;
+
 /* Parses @text (valid UTF-8, NUL-terminated) with libphonenumber. @default_region is a
  * supported region code or NULL. Returns CB_PHONE_UNPARSABLE, CB_PHONE_INVALID or
- * CB_PHONE_OK; @out is cleared first and filled whenever the text parsed.
+ * CB_PHONE_OK; @out is cleared first and filled whenever the text parsed, except its type,
+ * which stays CB_PHONE_TYPE_UNKNOWN without CB_PHONE_PARSE_WITH_TYPE.
  * @geographical (may be NULL) receives libphonenumber's IsNumberGeographical() for the
- * number's type and country code. Never lets a C++ exception through. */
-CbPhoneResult cb_phone_shim_parse            (const char    *text,
-                                              const char    *default_region,
-                                              CbParsedPhone *out,
-                                              gboolean      *geographical);
+ * number's type and country code (FALSE without CB_PHONE_PARSE_WITH_TYPE). Never lets a
+ * C++ exception through. */
+CbPhoneResult cb_phone_shim_parse            (const char        *text,
+                                              const char        *default_region,
+                                              CbPhoneParseFlags  flags,
+                                              CbParsedPhone     *out,
+                                              gboolean          *geographical);
 gboolean      cb_phone_shim_is_known_region  (const char    *region);
 
 /* The generated table, cb-phone-tz-data.c. cb_phone_tz_prefixes[] holds the prefixes

@@ -77,40 +77,59 @@ copy_string (char              *dest,
 }
 
 CbPhoneResult
-parse (const char    *text,
-       const char    *default_region,
-       CbParsedPhone *out,
-       gboolean      *geographical)
+parse (const char        *text,
+       const char        *default_region,
+       CbPhoneParseFlags  flags,
+       CbParsedPhone     *out,
+       gboolean          *geographical)
 {
   const PhoneNumberUtil &util = phone_util ();
   PhoneNumber number;
   std::string e164;
   std::string region;
-  PhoneNumberUtil::PhoneNumberType type;
+  bool valid;
 
   if (util.Parse (text, default_region != NULL ? default_region : "", &number)
       != PhoneNumberUtil::NO_PARSING_ERROR)
     return CB_PHONE_UNPARSABLE;
 
   util.Format (number, PhoneNumberUtil::E164, &e164);
+
+  /* IsValidNumber() is, by definition, IsValidNumberForRegion() for the region
+   * GetRegionCodeForNumber() finds ("ZZ" when none, which is never valid). Calling it
+   * would look the region up a second time: for +1 numbers that tries up to 25 NANPA
+   * regions. */
   util.GetRegionCodeForNumber (number, &region);
+  valid = util.IsValidNumberForRegion (number, region);
+
+  if ((flags & CB_PHONE_PARSE_WITH_TYPE) != 0)
+    {
+      PhoneNumberUtil::PhoneNumberType type = PhoneNumberUtil::UNKNOWN;
+
+      /* GetNumberType() matches the number against the metadata of that same region,
+       * whose patterns IsValidNumberForRegion() has just found no match in when the
+       * number is invalid: the type of an invalid number is UNKNOWN. */
+      if (valid)
+        type = util.GetNumberType (number);
+
+      out->type = type_from_util (type);
+      if (geographical != NULL)
+        *geographical = util.IsNumberGeographical (type, number.country_code ());
+    }
+
   if (region == "ZZ")
     region.clear ();
-  type = util.GetNumberType (number);
 
   copy_string (out->e164, sizeof out->e164, e164);
   copy_string (out->region, sizeof out->region, region);
   out->country_code = number.country_code ();
-  out->type = type_from_util (type);
-  if (geographical != NULL)
-    *geographical = util.IsNumberGeographical (type, number.country_code ());
 
   /* Country code and national number together are at most 20 digits, far within the
    * buffer: this only guards the copy above. */
   if (out->e164[0] == '\0')
     return CB_PHONE_UNPARSABLE;
 
-  return util.IsValidNumber (number) ? CB_PHONE_OK : CB_PHONE_INVALID;
+  return valid ? CB_PHONE_OK : CB_PHONE_INVALID;
 }
 
 void
@@ -126,10 +145,11 @@ clear (CbParsedPhone *out,
 } /* namespace */
 
 CbPhoneResult
-cb_phone_shim_parse (const char    *text,
-                     const char    *default_region,
-                     CbParsedPhone *out,
-                     gboolean      *geographical)
+cb_phone_shim_parse (const char        *text,
+                     const char        *default_region,
+                     CbPhoneParseFlags  flags,
+                     CbParsedPhone     *out,
+                     gboolean          *geographical)
 {
   g_assert (text != NULL);
   g_assert (out != NULL);
@@ -138,7 +158,7 @@ cb_phone_shim_parse (const char    *text,
 
   try
     {
-      CbPhoneResult result = parse (text, default_region, out, geographical);
+      CbPhoneResult result = parse (text, default_region, flags, out, geographical);
 
       if (result == CB_PHONE_UNPARSABLE)
         clear (out, geographical);

@@ -85,14 +85,53 @@ trim (const char  *text,
   *end = e;
 }
 
+/* Writes into @buf (at least @end - @start + 1 bytes) the digits of the text from @start
+ * to @end, after its "+" if it starts with one, and returns TRUE when that text is
+ * nothing but an optional leading "+", ASCII digits, and the separators space ( ) - . /
+ * with at least three digits. libphonenumber parses such a text exactly as it parses
+ * those digits: it keeps what lies between the first "+" or digit and the last digit,
+ * finds no extension there (every extension form needs a letter, "#", "," or ";"), and
+ * from then on works on the digits alone (after the "+", if any). The one step that
+ * sees the separators is the check that the text looks like a phone number at all,
+ * which accepts two bare digits but not two digits with a separator between them, and
+ * accepts three digits or more either way. Parsing the bare digits is cheaper: the
+ * regular expressions that strip and normalise have nothing left to do. */
+static gboolean
+plain_digits (const char *start,
+              const char *end,
+              char       *buf)
+{
+  const char *p = start;
+  gsize n = 0;
+  guint n_digits = 0;
+
+  if (p < end && *p == '+')
+    buf[n++] = *p++;
+
+  for (; p < end; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        {
+          buf[n++] = *p;
+          n_digits++;
+        }
+      else if (*p != ' ' && *p != '(' && *p != ')' && *p != '-' && *p != '.' && *p != '/')
+        return FALSE;
+    }
+  buf[n] = '\0';
+
+  return n_digits >= 3;
+}
+
 /* Parses the valid UTF-8 text from @start to @end as the rules above say: too long
  * text is CB_PHONE_UNPARSABLE, an unsupported @default_region counts as none. */
 static CbPhoneResult
-parse_bounded (const char    *start,
-               const char    *end,
-               const char    *default_region,
-               CbParsedPhone *out,
-               gboolean      *geographical)
+parse_bounded (const char        *start,
+               const char        *end,
+               const char        *default_region,
+               CbPhoneParseFlags  flags,
+               CbParsedPhone     *out,
+               gboolean          *geographical)
 {
   char buf[CB_PHONE_MAX_INPUT_CHARS * 4 + 1];
   glong n_chars;
@@ -114,24 +153,26 @@ parse_bounded (const char    *start,
     }
 
   g_assert ((gsize) (end - start) < sizeof buf);
-  memcpy (buf, start, end - start);
-  buf[end - start] = '\0';
+  if (!plain_digits (start, end, buf))
+    {
+      memcpy (buf, start, end - start);
+      buf[end - start] = '\0';
+    }
 
   if (default_region != NULL && !cb_phone_shim_is_known_region (default_region))
     default_region = NULL;
 
-  return cb_phone_shim_parse (buf, default_region, out, geographical);
+  return cb_phone_shim_parse (buf, default_region, flags, out, geographical);
 }
 
-CbPhoneResult
-cb_phone_parse (const char    *text,
-                const char    *default_region,
-                CbParsedPhone *out)
+static CbPhoneResult
+parse_text (const char        *text,
+            const char        *default_region,
+            CbPhoneParseFlags  flags,
+            CbParsedPhone     *out)
 {
   const char *start;
   const char *end;
-
-  g_return_val_if_fail (out != NULL, CB_PHONE_UNPARSABLE);
 
   memset (out, 0, sizeof *out);
   out->type = CB_PHONE_TYPE_UNKNOWN;
@@ -145,7 +186,27 @@ cb_phone_parse (const char    *text,
   if (start == end)
     return CB_PHONE_EMPTY;
 
-  return parse_bounded (start, end, default_region, out, NULL);
+  return parse_bounded (start, end, default_region, flags, out, NULL);
+}
+
+CbPhoneResult
+cb_phone_parse (const char    *text,
+                const char    *default_region,
+                CbParsedPhone *out)
+{
+  g_return_val_if_fail (out != NULL, CB_PHONE_UNPARSABLE);
+
+  return parse_text (text, default_region, CB_PHONE_PARSE_WITH_TYPE, out);
+}
+
+CbPhoneResult
+cb_phone_validate (const char    *text,
+                   const char    *default_region,
+                   CbParsedPhone *out)
+{
+  g_return_val_if_fail (out != NULL, CB_PHONE_UNPARSABLE);
+
+  return parse_text (text, default_region, CB_PHONE_PARSE_DEFAULT, out);
 }
 
 gboolean
@@ -267,7 +328,8 @@ cb_phone_time_zones (const char *e164)
   if (e164 == NULL || !g_utf8_validate (e164, -1, NULL))
     return unknown_time_zones;
 
-  result = parse_bounded (e164, e164 + strlen (e164), NULL, &parsed, &geographical);
+  result = parse_bounded (e164, e164 + strlen (e164), NULL, CB_PHONE_PARSE_WITH_TYPE,
+                          &parsed, &geographical);
   if (result == CB_PHONE_UNPARSABLE || result == CB_PHONE_EMPTY)
     return unknown_time_zones;
   if (parsed.type == CB_PHONE_TYPE_UNKNOWN)

@@ -35,6 +35,12 @@ typedef struct
 CbPhoneResult        cb_phone_parse                      (const char    *text,
                                                           const char    *default_region,
                                                           CbParsedPhone *out);
+/* cb_phone_parse() without the number type, for callers that need only the result,
+ * e164, region and country_code (the same as cb_phone_parse() gives): out->type is
+ * always CB_PHONE_TYPE_UNKNOWN. Less work. Thread-safe. */
+CbPhoneResult        cb_phone_validate                   (const char    *text,
+                                                          const char    *default_region,
+                                                          CbParsedPhone *out);
 /* TRUE when @region is a region libphonenumber knows ("US", "GB", …), case-sensitive. */
 gboolean             cb_phone_is_known_region            (const char    *region);
 /* The region of the current locale (LC_ALL, LC_MESSAGES, LANG: "de_DE.UTF-8" → "DE"),
