@@ -416,7 +416,7 @@ number_from_e164 (const char *e164)
 
 typedef struct _Importer Importer;
 
-/* What cb_phone_parse() said about one phone text. */
+/* What cb_phone_validate() said about one phone text. */
 typedef struct
 {
   CbPhoneResult result;
@@ -499,8 +499,8 @@ parse_chunk (Chunk *chunk)
       if (chunk->repeat[i])
         continue;
 
-      chunk->results[i] = cb_phone_parse (phone != NULL ? phone : "", importer->region,
-                                          &chunk->parsed[i]);
+      chunk->results[i] = cb_phone_validate (phone != NULL ? phone : "", importer->region,
+                                             &chunk->parsed[i]);
     }
 }
 
