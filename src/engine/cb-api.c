@@ -2245,6 +2245,8 @@ typedef struct
   Flavor              flavor;
   SoupMessageHeaders *headers;
   GBytes             *body;
+  gulong              finished_id;
+  gboolean            finished;   /* the client went away before the answer */
   /* results */
   CreateRequest      *request;
   char               *batch_id;
@@ -2254,6 +2256,7 @@ typedef struct
 static void
 create_job_free (CreateJob *job)
 {
+  g_clear_signal_handler (&job->finished_id, job->msg);
   g_clear_object (&job->api);
   g_clear_object (&job->msg);
   g_clear_pointer (&job->headers, soup_message_headers_unref);
@@ -2669,6 +2672,10 @@ create_done (GObject      *object,
   if (job->error != NULL)
     goto failed;
 
+  /* Nobody is waiting for the answer any more: the batch stays a draft. */
+  if (job->finished)
+    return;
+
   g_assert (job->batch_id != NULL);
 
   if (job->request->mode == MODE_START)
@@ -2717,8 +2724,19 @@ create_done (GObject      *object,
   return;
 
 failed:
+  if (job->finished)
+    return;
   reply_error (msg, job->flavor, job->error);
   soup_server_message_unpause (msg);
+}
+
+static void
+create_finished_cb (SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  CreateJob *job = user_data;
+
+  job->finished = TRUE;
 }
 
 static void
@@ -2735,6 +2753,7 @@ handle_create (CbApi             *self,
   job->headers = soup_message_headers_ref (soup_server_message_get_request_headers (msg));
   job->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
 
+  job->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (create_finished_cb), job);
   soup_server_message_pause (msg);
 
   task = g_task_new (self, self->cancellable, create_done, NULL);
@@ -3070,6 +3089,8 @@ handle_action (CbApi             *self,
 typedef struct
 {
   SoupServerMessage *msg;
+  gulong             finished_id;
+  gboolean           finished;
   char              *file_name;
   CbReportFormat     format;
   char              *batch_id;
@@ -3078,6 +3099,7 @@ typedef struct
 static void
 report_job_free (ReportJob *job)
 {
+  g_clear_signal_handler (&job->finished_id, job->msg);
   g_clear_object (&job->msg);
   g_free (job->file_name);
   g_free (job->batch_id);
@@ -3104,6 +3126,12 @@ report_done (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = cb_report_write_bytes_finish (result, &error);
 
+  if (job->finished)
+    {
+      report_job_free (job);
+      return;
+    }
+
   if (bytes == NULL)
     {
       if (g_error_matches (error, CB_REPORT_ERROR, CB_REPORT_ERROR_NOT_FOUND))
@@ -3127,6 +3155,12 @@ report_done (GObject      *object,
 }
 
 static void
+report_finished_cb (ReportJob *job)
+{
+  job->finished = TRUE;
+}
+
+static void
 handle_report (CbApi             *self,
                SoupServerMessage *msg,
                const char        *batch_id,
@@ -3143,6 +3177,8 @@ handle_report (CbApi             *self,
   job->format = format;
   job->file_name = cb_report_dup_file_name (batch, format);
   job->batch_id = g_strdup (batch_id);
+  job->finished_id = g_signal_connect_swapped (msg, "finished", G_CALLBACK (report_finished_cb),
+                                               job);
 
   soup_server_message_pause (msg);
   cb_report_write_bytes_async (self->store, batch_id, format, self->cancellable, report_done, job);
