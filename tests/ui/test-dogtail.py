@@ -1,0 +1,197 @@
+#!/usr/bin/python3
+# test-dogtail.py — the dashboard in a real window, driven through AT-SPI
+#
+# Copyright 2026 The Callboard authors
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-dogtail.py CALLBOARD_BINARY ARTEFACT_DIR
+# Needs a display (xvfb-run) and a session bus with at-spi2-core; re-runs itself inside
+# dbus-run-session when there is no session bus. Exit 77 (skip) when one is missing.
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+
+
+def skip(reason):
+    print('1..0 # SKIP ' + reason)
+    sys.exit(SKIP)
+
+
+if len(sys.argv) != 3:
+    print('usage: test-dogtail.py CALLBOARD_BINARY ARTEFACT_DIR', file=sys.stderr)
+    sys.exit(2)
+
+if not os.environ.get('DISPLAY'):
+    skip('no display: run the ui suite under xvfb-run')
+
+if not os.environ.get('DBUS_SESSION_BUS_ADDRESS') and not os.environ.get('CB_DOGTAIL_INNER'):
+    runner = shutil.which('dbus-run-session')
+    if runner is None:
+        skip('no session bus and no dbus-run-session')
+    env = dict(os.environ, CB_DOGTAIL_INNER='1')
+    sys.exit(subprocess.call([runner, '--', sys.executable] + sys.argv, env=env))
+
+try:
+    from dogtail.config import config
+    config.checkForA11y = False
+    config.searchCutoffCount = 10
+    config.defaultDelay = 0.2
+    config.actionDelay = 0.2
+    config.logDebugToFile = False
+    from dogtail import tree
+    from dogtail import rawinput
+    from dogtail.predicate import GenericPredicate
+except Exception as error:  # pylint: disable=broad-except
+    skip('dogtail or pyatspi is not usable: %s' % error)
+
+binary = sys.argv[1]
+artefacts = sys.argv[2]
+os.makedirs(artefacts, exist_ok=True)
+results = []
+
+
+def check(name, ok, detail=''):
+    results.append(ok)
+    print('%s %d - %s%s' % ('ok' if ok else 'not ok', len(results), name,
+                              (' # ' + detail) if detail else ''))
+    sys.stdout.flush()
+
+
+def wait_for(function, timeout=20.0):
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            value = function()
+            if value:
+                return value
+        except Exception:  # pylint: disable=broad-except
+            pass
+        if time.monotonic() > end:
+            return None
+        time.sleep(0.25)
+
+
+def find(node, role=None, name=None, timeout=10.0):
+    def look():
+        return node.findChild(GenericPredicate(name=name, roleName=role), retry=False,
+                              requireResult=False, showingOnly=False)
+    return wait_for(look, timeout)
+
+
+def screenshot(name):
+    path = os.path.join(artefacts, name + '.png')
+    subprocess.call(['import', '-window', 'root', path])
+    print('# screenshot: ' + path)
+    return path
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+tmp = tempfile.mkdtemp(prefix='callboard-dogtail-')
+env = dict(os.environ)
+env.setdefault('GSETTINGS_BACKEND', 'memory')
+env['XDG_DATA_HOME'] = os.path.join(tmp, 'data')
+env['XDG_CONFIG_HOME'] = os.path.join(tmp, 'config')
+env['GTK_A11Y'] = 'atspi'
+env.pop('CALLBOARD_API_TOKEN', None)
+db = os.path.join(tmp, 'callboard.db')
+app_process = subprocess.Popen([binary, '--db', db, '--listen', '127.0.0.1:%d' % free_port(),
+                                '--sim-speed', '200'], env=env)
+
+try:
+    app = wait_for(lambda: tree.root.application('callboard'), 30)
+    if app is None:
+        skip('the application did not appear on the accessibility bus')
+    check('the application is on the accessibility bus', True)
+
+    window = wait_for(lambda: app.child(roleName='frame', retry=False), 20)
+    check('the main window is shown', window is not None)
+    time.sleep(1.0)
+
+    # The sidebar pages, by accessible name.
+    pages = {}
+    for title in ['Batch calls', 'Agents', 'Phone numbers', 'Do-not-call list']:
+        row = find(window, name=title, role='list item') or find(window, name=title)
+        pages[title] = row
+        check('sidebar page "%s"' % title, row is not None)
+
+    for title, shot in [('Agents', 'agents'), ('Phone numbers', 'phone-numbers'),
+                        ('Do-not-call list', 'do-not-call'), ('Batch calls', 'batch-calls-empty')]:
+        if pages.get(title) is not None:
+            pages[title].click()
+            time.sleep(1.5)
+            screenshot(shot)
+
+    # New batch, with numbers typed by hand.
+    new_button = find(window, role='push button', name='New Batch')
+    check('a New Batch button', new_button is not None)
+    dialog = None
+    if new_button is not None:
+        new_button.click()
+        # The dialog is a second frame; search the application for its fields.
+        if find(app, name='Batch name', timeout=10) is not None:
+            dialog = app
+    check('the New batch dialog opens', dialog is not None)
+
+    if dialog is not None:
+        name_entry = find(dialog, role='text', name='Batch name')
+        if name_entry is not None:
+            name_entry.click()
+            rawinput.typeText('Dogtail reminders')
+        check('the batch name can be typed', name_entry is not None)
+
+        typed = find(dialog, name='Type numbers')
+        if typed is not None:
+            typed.click()
+            time.sleep(0.5)
+        numbers = find(dialog, name='Phone numbers, one per line')
+        if numbers is not None:
+            numbers.click()
+            rawinput.typeText('+14155550100')
+            rawinput.pressKey('Return')
+            rawinput.typeText('+14155550101')
+            check_button = find(dialog, role='push button', name='Check Numbers')
+            if check_button is not None:
+                check_button.click()
+                time.sleep(1.5)
+        check('numbers can be typed and checked', numbers is not None)
+        screenshot('new-batch')
+
+        start = find(dialog, role='push button', name='Start Batch')
+        check('a Start Batch button', start is not None)
+        if start is not None:
+            wait_for(lambda: start.sensitive, 10)
+            start.click()
+            time.sleep(2.0)
+
+    listed = wait_for(lambda: window.findChild(GenericPredicate(name='Dogtail reminders'),
+                                               retry=False, requireResult=False,
+                                               showingOnly=False), 20)
+    check('the new batch is shown', listed is not None)
+    screenshot('batch-detail')
+    if pages.get('Batch calls') is not None:
+        pages['Batch calls'].click()
+        time.sleep(0.8)
+        screenshot('batch-calls')
+finally:
+    app_process.terminate()
+    try:
+        app_process.wait(10)
+    except subprocess.TimeoutExpired:
+        app_process.kill()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+print('1..%d' % len(results))
+sys.exit(0 if all(results) else 1)
