@@ -10,12 +10,25 @@
 #include "cb-phone-private.h"
 
 #include <cstring>
+#include <map>
 #include <set>
 #include <string>
 
+#include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+/* The compiled-in metadata PhoneNumberUtil reads its PhoneMetadataCollection from
+ * (libphonenumber's src/phonenumbers/metadata.h, which is not installed). */
+namespace i18n {
+namespace phonenumbers {
+int         metadata_size ();
+const void *metadata_get  ();
+} /* namespace phonenumbers */
+} /* namespace i18n */
+
+using i18n::phonenumbers::PhoneMetadata;
+using i18n::phonenumbers::PhoneMetadataCollection;
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
@@ -37,6 +50,45 @@ supported_regions ()
   static const std::set<std::string> regions = [] {
     std::set<std::string> set;
     phone_util ().GetSupportedRegions (&set);
+    return set;
+  } ();
+
+  return regions;
+}
+
+/* The regions GetRegionCodeForNumber() gives only to numbers valid there. For a country
+ * code shared by several regions (+1, +44, +7…) it tries them in turn and takes the first
+ * that either has leading digits the number starts with, or has none and whose number
+ * patterns the number matches: the very test IsValidNumberForRegion() makes. So a region
+ * of a shared country code without leading digits, once found, means a valid number.
+ * Read from the same metadata as libphonenumber's own tables (its country code map
+ * counts every entry but "ZZ"); when that cannot be read the set is empty, which only
+ * costs time. */
+const std::set<std::string> &
+regions_found_valid ()
+{
+  static const std::set<std::string> regions = [] {
+    std::set<std::string> set;
+    PhoneMetadataCollection collection;
+    std::map<int, int> n_regions;
+
+    if (!collection.ParseFromArray (i18n::phonenumbers::metadata_get (),
+                                    i18n::phonenumbers::metadata_size ()))
+      return set;
+
+    for (const PhoneMetadata &metadata : collection.metadata ())
+      {
+        if (metadata.id () != "ZZ")
+          n_regions[metadata.country_code ()]++;
+      }
+
+    for (const PhoneMetadata &metadata : collection.metadata ())
+      {
+        if (metadata.id () != "ZZ" && metadata.id () != "001" &&
+            n_regions[metadata.country_code ()] > 1 && !metadata.has_leading_digits ())
+          set.insert (metadata.id ());
+      }
+
     return set;
   } ();
 
@@ -98,9 +150,10 @@ parse (const char        *text,
   /* IsValidNumber() is, by definition, IsValidNumberForRegion() for the region
    * GetRegionCodeForNumber() finds ("ZZ" when none, which is never valid). Calling it
    * would look the region up a second time: for +1 numbers that tries up to 25 NANPA
-   * regions. */
+   * regions. Some regions already say the number is valid. */
   util.GetRegionCodeForNumber (number, &region);
-  valid = util.IsValidNumberForRegion (number, region);
+  valid = regions_found_valid ().count (region) > 0 ||
+          util.IsValidNumberForRegion (number, region);
 
   if ((flags & CB_PHONE_PARSE_WITH_TYPE) != 0)
     {
