@@ -270,6 +270,10 @@ mark_attempt (CbDialer     *self,
 
 /* Placing calls */
 
+static void reconcile_unknown (CbDialer          *self,
+                               CbDialOpenAttempt *attempt,
+                               gint64             retry_at_ms);
+
 static gboolean
 is_provider_side_failure (const GError *error)
 {
@@ -364,6 +368,30 @@ place_call_cb (GObject      *object,
       pause_batch (self, claim->batch_id, reason);
       emit_changed (self, claim->batch_id, claim->recipient_id);
       goto out;
+    }
+
+  if (g_error_matches (error, CB_PROVIDER_ERROR, CB_PROVIDER_ERROR_TIMEOUT)
+      || g_error_matches (error, CB_PROVIDER_ERROR, CB_PROVIDER_ERROR_NETWORK))
+    {
+      CbDialerAccount *info = self->lookup (data->account_id, self->lookup_data);
+
+      /* The request may have reached the provider: never try again blindly. */
+      if (info != NULL && g_strcmp0 (info->kind, "sim") == 0)
+        {
+          CbDialOpenAttempt *attempt = g_new0 (CbDialOpenAttempt, 1);
+          gint64 wait_ms;
+
+          account->backoff_ms = account->backoff_ms > 0 ? MIN (account->backoff_ms * 2, MAX_BACKOFF_MS)
+                                                        : 1000;
+          wait_ms = account->backoff_ms;
+          attempt->attempt_id = g_strdup (claim->attempt_id);
+          attempt->recipient_id = g_strdup (claim->recipient_id);
+          attempt->batch_id = g_strdup (claim->batch_id);
+          attempt->account_id = g_strdup (data->account_id);
+          mark_attempt (self, claim->batch_id, TRUE, error);
+          reconcile_unknown (self, attempt, current + wait_ms);
+          goto out;
+        }
     }
 
   {
@@ -761,6 +789,7 @@ typedef struct
 {
   CbDialer          *self;
   CbDialOpenAttempt *attempt;
+  gint64             retry_at_ms;  /* when a request found never placed may go again */
 } LookupData;
 
 static void
@@ -825,9 +854,9 @@ lookup_cb (GObject      *object,
           claim.recipient_id = attempt->recipient_id;
           claim.attempt_id = attempt->attempt_id;
           if (!cb_store_dialer_release (self->store, &claim, 0, CB_OUTCOME_ENGINE_INTERRUPTED,
-                                        refused ? _("The request was refused before the engine stopped")
-                                                : _("The engine stopped before the request was sent"),
-                                        now_ms (), now_ms (), &error))
+                                        refused ? _("The provider refused the request; no call was placed")
+                                                : _("The request never reached the provider"),
+                                        MAX (data->retry_at_ms, now_ms ()), now_ms (), &error))
             g_warning ("Could not release attempt %s: %s", attempt->attempt_id, error->message);
         }
     }
@@ -844,9 +873,14 @@ lookup_cb (GObject      *object,
   g_free (data);
 }
 
+/* Whether the request of @attempt reached the provider is unknown (the engine stopped
+ * while it was on its way, or it timed out): asks the simulator, which can look a call up
+ * by its metadata. A call found is followed; a request never received (or refused) is
+ * released for @retry_at_ms; anything else fails as engine_interrupted, never redialled. */
 static void
 reconcile_unknown (CbDialer          *self,
-                   CbDialOpenAttempt *attempt)
+                   CbDialOpenAttempt *attempt,
+                   gint64             retry_at_ms)
 {
   CbDialerAccount *account;
   g_autoptr(SoupSession) session = NULL;
@@ -886,6 +920,7 @@ reconcile_unknown (CbDialer          *self,
   data = g_new0 (LookupData, 1);
   data->self = g_object_ref (self);
   data->attempt = attempt;
+  data->retry_at_ms = retry_at_ms;
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, self->cancellable,
                                     lookup_cb, data);
 }
@@ -967,7 +1002,7 @@ cb_dialer_start (CbDialer *self)
       if (attempt->provider_call_id != NULL)
         poll_attempt (self, attempt);
       else
-        reconcile_unknown (self, attempt);
+        reconcile_unknown (self, attempt, now_ms ());
     }
 
   restart_poll_timer (self);

@@ -28,6 +28,7 @@ struct _CbEngine
   char              *listen;
   char              *sim_url;        /* external simulator, or NULL */
   double             sim_speed;
+  guint              provider_timeout_s;
 
   CbHttpServer      *http;
   CbSimServer       *sim;
@@ -154,7 +155,11 @@ lookup_account (const char *account_id,
         }
 
       account = g_new0 (CbDialerAccount, 1);
-      account->provider = cb_provider_retell_new (base_url, key);
+      account->provider = g_object_new (CB_TYPE_PROVIDER_RETELL,
+                                        "base-url", base_url,
+                                        "api-key", key,
+                                        "timeout", self->provider_timeout_s,
+                                        NULL);
       account->kind = g_strdup (kind);
       account->name = g_strdup (cb_provider_account_get_name (item));
       account->base_url = g_steal_pointer (&base_url);
@@ -745,6 +750,7 @@ cb_engine_init (CbEngine *self)
   self->dirty_rcpts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) g_hash_table_unref);
   self->sim_speed = 1.0;
+  self->provider_timeout_s = CB_PROVIDER_RETELL_DEFAULT_TIMEOUT_S;
   if (speed != NULL && speed[0] != '\0')
     self->sim_speed = CLAMP (g_ascii_strtod (speed, NULL), 0.001, 1e6);
   if (sim_url != NULL && sim_url[0] != '\0')
@@ -792,6 +798,16 @@ cb_engine_set_sim_speed (CbEngine *self,
   self->sim_speed = CLAMP (speed, 0.001, 1e6);
   if (self->sim != NULL)
     g_object_set (self->sim, "speed", self->sim_speed, NULL);
+}
+
+void
+cb_engine_set_provider_timeout (CbEngine *self,
+                                guint     timeout_s)
+{
+  g_return_if_fail (CB_IS_ENGINE (self));
+
+  self->provider_timeout_s = timeout_s;
+  g_hash_table_remove_all (self->accounts);
 }
 
 void

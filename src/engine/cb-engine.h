@@ -50,6 +50,10 @@ void          cb_engine_set_sim_speed      (CbEngine     *self,
                                             double        speed);
 void          cb_engine_set_sim_url        (CbEngine     *self,
                                             const char   *url);
+/* Seconds a provider has to answer a request (default CB_PROVIDER_RETELL_DEFAULT_TIMEOUT_S;
+ * 0: no limit). Before calls are in flight. */
+void          cb_engine_set_provider_timeout (CbEngine   *self,
+                                            guint         timeout_s);
 /* Listens, starts the simulator, resumes what the database says is running (reconciling
  * calls left open by a previous run) and starts the scheduler. A taken address fails with
  * G_IO_ERROR_ADDRESS_IN_USE. */
