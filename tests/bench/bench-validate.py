@@ -12,10 +12,13 @@
 # `callboard-engine validate --json --region US` and validate_peer.py (the csv module and
 # python3-phonenumbers, same rules) on it, fails when the two JSON reports differ in any
 # byte or the exit codes differ, and prints both times, rows per second and the speed-up.
+# Wall-clock times depend on what else the machine runs: the CPU time of each run and the
+# load average are printed beside them.
 
 import argparse
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -116,12 +119,19 @@ def write_csv(path, n_rows, seed):
 UNTIMED = ('MALLOC_CHECK_', 'MALLOC_PERTURB_', 'G_DEBUG', 'G_SLICE')
 
 
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(argv):
+    """(wall seconds, CPU seconds, completed process)"""
     env = {k: v for k, v in os.environ.items() if k not in UNTIMED}
     env['LC_ALL'] = 'C.UTF-8'
+    cpu = children_cpu()
     start = time.perf_counter()
     proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    return time.perf_counter() - start, proc
+    return time.perf_counter() - start, children_cpu() - cpu, proc
 
 
 def main():
@@ -139,11 +149,13 @@ def main():
         path = os.path.join(directory, 'recipients-%d.csv' % args.rows)
         write_csv(path, args.rows, args.seed)
 
+        load = os.getloadavg()[0]
         engine_times = []
         for _ in range(args.runs):
-            elapsed, engine = run([args.engine, 'validate', '--json', '--region', 'US', path])
-            engine_times.append(elapsed)
-        peer_time, peer = run([sys.executable, args.peer, '--json', '--region', 'US', path])
+            elapsed, cpu, engine = run([args.engine, 'validate', '--json', '--region', 'US', path])
+            engine_times.append((elapsed, cpu))
+        peer_time, peer_cpu, peer = run([sys.executable, args.peer, '--json', '--region', 'US',
+                                         path])
 
         if engine.returncode not in (0, 1) or engine.returncode != peer.returncode:
             print('exit codes differ: engine %d, peer %d' % (engine.returncode, peer.returncode))
@@ -155,13 +167,16 @@ def main():
             print('peer:   %s' % peer.stdout[:2000].decode('utf-8', 'replace'))
             return 1
 
-        engine_time = min(engine_times)
+        engine_time, engine_cpu = min(engine_times)
         summary = engine.stdout.decode()[:engine.stdout.index(b'"columns"')]
         print('file: %d data lines, %d bytes; %s' % (args.rows, os.path.getsize(path), summary))
-        print('callboard-engine validate: %.3f s (best of %d), %.0f rows/s'
-              % (engine_time, args.runs, args.rows / engine_time))
-        print('validate_peer.py:          %.3f s, %.0f rows/s' % (peer_time, args.rows / peer_time))
-        print('speed-up: %.1fx; identical JSON (%d bytes)' % (peer_time / engine_time, len(engine.stdout)))
+        print('load average before the runs: %.2f on %d CPUs' % (load, os.cpu_count()))
+        print('callboard-engine validate: %.3f s (best of %d), %.0f rows/s; CPU %.3f s'
+              % (engine_time, args.runs, args.rows / engine_time, engine_cpu))
+        print('validate_peer.py:          %.3f s, %.0f rows/s; CPU %.3f s'
+              % (peer_time, args.rows / peer_time, peer_cpu))
+        print('speed-up: %.1fx (CPU time: %.1fx); identical JSON (%d bytes)'
+              % (peer_time / engine_time, peer_cpu / engine_cpu, len(engine.stdout)))
     return 0
 
 
