@@ -50,11 +50,10 @@ cb_cli_export (int    argc,
       N_("FILE") },
     { "db", 0, 0, G_OPTION_ARG_STRING, &db,
       N_("Database to read (default: CALLBOARD_DB, else the user’s database)"), N_("URI") },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &args, NULL, N_("BATCH_ID") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &args, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
-  g_set_prgname ("callboard-engine export");
 
   context = g_option_context_new (_("BATCH_ID"));
   g_option_context_set_summary (context,

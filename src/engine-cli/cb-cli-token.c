@@ -38,7 +38,6 @@ cb_cli_token (int    argc,
     G_OPTION_ENTRY_NULL
   };
 
-  g_set_prgname ("callboard-engine token");
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context,

@@ -179,7 +179,6 @@ cb_cli_validate (int    argc,
     G_OPTION_ENTRY_NULL
   };
 
-  g_set_prgname ("callboard-engine validate");
 
   context = g_option_context_new (_("FILE"));
   g_option_context_set_summary (context,

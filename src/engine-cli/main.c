@@ -67,7 +67,13 @@ main (int    argc,
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       if (g_str_equal (argv[1], commands[i].name))
-        return commands[i].run (argc - 1, argv + 1);
+        {
+          g_autofree char *prgname = g_strdup_printf ("callboard-engine %s", commands[i].name);
+
+          /* GOption's usage line and error messages name the command. */
+          g_set_prgname (prgname);
+          return commands[i].run (argc - 1, argv + 1);
+        }
     }
 
   fprintf (stderr, _("Unknown command “%s”.\n\n"), argv[1]);
