@@ -45,6 +45,7 @@ struct _CbNewBatchDialog
   GtkProgressBar   *progress;
   GtkButton        *cancel_import_button;
   GtkTextView      *typed_view;
+  guint             typed_timeout;
   AdwPreferencesGroup *report_group;
   GtkWidget        *report_box;
   GtkSwitch        *skip_switch;
@@ -69,6 +70,9 @@ struct _CbNewBatchDialog
 };
 
 G_DEFINE_FINAL_TYPE (CbNewBatchDialog, cb_new_batch_dialog, ADW_TYPE_WINDOW)
+
+/* How long typing must pause before typed numbers are checked */
+#define TYPED_CHECK_DELAY_MS 700
 
 static void update (CbNewBatchDialog *self);
 
@@ -512,9 +516,46 @@ check_typed_cb (CbNewBatchDialog *self)
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_clear_handle_id (&self->typed_timeout, g_source_remove);
   csv = cb_new_batch_typed_to_csv (text);
   adw_action_row_set_subtitle (self->file_row, _("CSV, XLSX or XLS, or drop a file here"));
   start_import (self, NULL, csv, _("Typed numbers"));
+}
+
+static gboolean
+typed_idle_cb (gpointer data)
+{
+  CbNewBatchDialog *self = data;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->typed_view);
+
+  self->typed_timeout = 0;
+
+  /* Typed numbers replace a file only once there is something typed. */
+  if (gtk_text_buffer_get_char_count (buffer) > 0)
+    check_typed_cb (self);
+  else if (self->source == CB_NEW_BATCH_SOURCE_TYPED)
+    {
+      if (self->cancellable != NULL)
+        g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      g_clear_pointer (&self->report, cb_import_report_unref);
+      g_clear_pointer (&self->source_error, g_free);
+      self->source = CB_NEW_BATCH_SOURCE_NONE;
+      gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->cancel_import_button), FALSE);
+      show_report (self);
+      update (self);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Typed numbers are checked on their own once typing pauses. */
+static void
+typed_changed_cb (CbNewBatchDialog *self)
+{
+  g_clear_handle_id (&self->typed_timeout, g_source_remove);
+  self->typed_timeout = g_timeout_add (TYPED_CHECK_DELAY_MS, typed_idle_cb, self);
 }
 
 /* File choosers */
@@ -1099,11 +1140,16 @@ build (CbNewBatchDialog *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->typed_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Phone numbers, one per line"), -1);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->typed_view));
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->typed_view), "changed",
+                            G_CALLBACK (typed_changed_cb), self);
   gtk_box_append (GTK_BOX (box), scrolled);
   {
     GtkWidget *check = flat_button (_("C_heck Numbers"), _("Use these numbers as the recipients"),
                                     G_CALLBACK (check_typed_cb), self);
 
+    gtk_widget_set_name (check, "check-numbers");
+    gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Check Numbers"), -1);
     gtk_widget_set_halign (check, GTK_ALIGN_END);
     gtk_box_append (GTK_BOX (box), check);
   }
@@ -1276,6 +1322,7 @@ cb_new_batch_dialog_dispose (GObject *object)
 {
   CbNewBatchDialog *self = (CbNewBatchDialog *)object;
 
+  g_clear_handle_id (&self->typed_timeout, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
