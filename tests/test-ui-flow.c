@@ -17,7 +17,9 @@
 #include "cb-batches-page.h"
 #include "cb-engine.h"
 #include "cb-new-batch-dialog.h"
+#include "cb-preferences-window.h"
 #include "cb-report.h"
+#include "cb-store-catalog.h"
 #include "cb-test-util.h"
 #include "cb-window.h"
 
@@ -42,6 +44,26 @@ find_by_name (GtkWidget  *root,
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_by_name (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_by_type (GtkWidget *root,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_type (child, type);
 
       if (found != NULL)
         return found;
@@ -77,6 +99,53 @@ wait_for (gboolean (*done) (gpointer),
   return TRUE;
 }
 
+/* Toasts are gone before a screenshot: they would cover the page. */
+static void
+dismiss_toasts (GtkWidget *root)
+{
+  GType toast_type = g_type_from_name ("AdwToastWidget");
+  GtkWidget *toast;
+
+  if (toast_type == 0)
+    return;
+
+  /* Toasts only time out while the window is focused, which it never is without a
+   * window manager: their close button dismisses them. */
+  for (guint i = 0; i < 10 && (toast = find_by_type (root, toast_type)) != NULL; i++)
+    {
+      for (GtkWidget *child = gtk_widget_get_first_child (toast); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        if (GTK_IS_BUTTON (child) &&
+            g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)),
+                       "window-close-symbolic") == 0)
+          {
+            g_signal_emit_by_name (child, "clicked");
+            break;
+          }
+      iterate (100);
+    }
+}
+
+/* Xvfb has no window manager: the window keeps its default size, which counts the
+ * decorations' margins, so the size is corrected until the content is @width × @height. */
+static void
+size_window (GtkWindow *window,
+             int        width,
+             int        height)
+{
+  gtk_window_set_default_size (window, width, height);
+  iterate (100);
+  if (gtk_widget_get_width (GTK_WIDGET (window)) > 0 &&
+      (gtk_widget_get_width (GTK_WIDGET (window)) != width ||
+       gtk_widget_get_height (GTK_WIDGET (window)) != height))
+    {
+      gtk_window_set_default_size (window,
+                                   2 * width - gtk_widget_get_width (GTK_WIDGET (window)),
+                                   2 * height - gtk_widget_get_height (GTK_WIDGET (window)));
+      iterate (100);
+    }
+}
+
 static void
 screenshot (GtkWidget  *widget,
             const char *name)
@@ -90,6 +159,7 @@ screenshot (GtkWidget  *widget,
   int width;
   int height;
 
+  dismiss_toasts (widget);
   iterate (300);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
@@ -129,9 +199,9 @@ fixture_setup (Fixture       *f,
   f->window = cb_window_new (NULL, f->store);
   g_object_ref_sink (f->window);
   cb_window_set_engine (f->window, f->engine, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
   gtk_window_present (GTK_WINDOW (f->window));
-  iterate (300);
+  size_window (GTK_WINDOW (f->window), 1280, 800);
+  iterate (200);
 }
 
 static void
@@ -259,7 +329,7 @@ test_flow_invalid_rows (Fixture       *f,
   g_assert_false (gtk_widget_get_sensitive (primary));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (primary), ==,
                    "Fix the 3 invalid rows or turn on “Skip invalid rows”");
-  gtk_window_set_default_size (GTK_WINDOW (dialog), 720, 800);
+  size_window (GTK_WINDOW (dialog), 720, 800);
   screenshot (GTK_WIDGET (dialog), "new-batch-invalid-rows");
 
   gtk_switch_set_active (GTK_SWITCH (find_by_name (GTK_WIDGET (dialog), "skip-invalid")), TRUE);
@@ -324,33 +394,13 @@ test_flow_schedule (Fixture       *f,
   gtk_widget_activate (find_by_name (GTK_WIDGET (f->window), "batch-back"));
   iterate (200);
   g_assert_nonnull (find_by_name (GTK_WIDGET (f->window), cb_batch_get_id (batch)));
-  screenshot (GTK_WIDGET (f->window), "batch-calls");
+  screenshot (GTK_WIDGET (f->window), "batch-calls-scheduled");
 }
 
 static gboolean
 not_exporting (gpointer data)
 {
   return !cb_batch_detail_is_exporting (data);
-}
-
-static GtkWidget *
-find_by_type (GtkWidget *root,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static gboolean
@@ -360,6 +410,78 @@ batch_completed (gpointer data)
   g_autoptr(CbBatch) batch = newest_batch (f);
 
   return cb_batch_get_status (batch) == CB_BATCH_STATUS_COMPLETED;
+}
+
+/* A few more batches and agents, so the list pages look like a day's work. */
+static void
+add_pages_content (Fixture    *f,
+                   const char *sample)
+{
+  static const struct { const char *name; CbBatchStatus status; } batches[] = {
+    { "Renewal follow-ups", CB_BATCH_STATUS_DRAFT },
+    { "Clinic survey, March", CB_BATCH_STATUS_CANCELLED },
+    { "Delivery confirmations", CB_BATCH_STATUS_SCHEDULED },
+  };
+  g_autoptr(GListModel) agents = cb_store_list_agents (f->store, NULL);
+  g_autoptr(CbAgent) agent = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (agents);
+  agent = g_list_model_get_item (agents, 0);
+  g_assert_nonnull (agent);
+
+  for (guint i = 0; i < G_N_ELEMENTS (batches); i++)
+    {
+      CbBatchParams params = { 0 };
+      g_autoptr(CbBatch) batch = NULL;
+
+      params.name = batches[i].name;
+      params.agent_id = cb_agent_get_id (agent);
+      params.max_retries = -1;
+      params.retry_delay_s = -1;
+      batch = cb_store_import_file (f->store, &params, sample, FALSE, NULL, NULL, &error);
+      g_assert_no_error (error);
+      if (batches[i].status == CB_BATCH_STATUS_SCHEDULED)
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+          g_autoptr(GDateTime) later = g_date_time_add_days (now, 2);
+
+          g_assert_true (cb_engine_schedule_batch (f->engine, cb_batch_get_id (batch), later,
+                                                   &error));
+        }
+      else if (batches[i].status != CB_BATCH_STATUS_DRAFT)
+        g_assert_true (cb_store_set_batch_status (f->store, cb_batch_get_id (batch),
+                                                  batches[i].status, &error));
+      g_assert_no_error (error);
+    }
+
+  for (guint i = 0; i < 2; i++)
+    {
+      static const char * const names[] = { "Billing assistant", "Survey agent" };
+      static const char * const ids[] = { "agent_billing_01", "agent_survey_02" };
+      g_autoptr(CbAgent) added = NULL;
+
+      added = cb_store_create_agent (f->store, names[i],
+                                     cb_agent_get_provider_account_id (agent), ids[i],
+                                     cb_agent_get_default_phone_number_id (agent), NULL, &error);
+      g_assert_no_error (error);
+    }
+}
+
+static GtkWidget *
+open_preferences (Fixture *f)
+{
+  GtkWidget *preferences = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.preferences", NULL);
+  iterate (200);
+  for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+    if (CB_IS_PREFERENCES_WINDOW (l->data))
+      preferences = l->data;
+  g_assert_nonnull (preferences);
+  size_window (GTK_WINDOW (preferences), 720, 800);
+
+  return preferences;
 }
 
 static void
@@ -381,6 +503,7 @@ test_flow_start (Fixture       *f,
   CbNewBatchDialog *dialog;
   CbBatchDetail *detail;
   GtkWidget *status;
+  GtkWidget *preferences;
 
   if (!have_display)
     {
@@ -437,7 +560,9 @@ test_flow_start (Fixture       *f,
                                  "Transcript summary");
   /* The header, the three recipients, and the empty string after the last CRLF. */
   g_assert_cmpuint (g_strv_length (lines), ==, 5);
-  g_assert_true (g_str_has_prefix (lines[1], "2,'+14155550100,Ada,2026-05-05 09:00,completed,"));
+  /* The simulator picks each call's outcome: answered or not, the recipient has ended. */
+  g_assert_true (g_str_has_prefix (lines[1], "2,'+14155550100,Ada,2026-05-05 09:00,completed,") ||
+                 g_str_has_prefix (lines[1], "2,'+14155550100,Ada,2026-05-05 09:00,failed,"));
   g_assert_true (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (f->window), "batch-export")));
 
   /* A name that is neither .xlsx nor .csv is refused before anything runs. */
@@ -446,6 +571,22 @@ test_flow_start (Fixture       *f,
   g_assert_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FORMAT);
   g_assert_false (cb_batch_detail_is_exporting (detail));
   g_assert_false (g_file_query_exists (other, NULL));
+
+  add_pages_content (f, sample);
+  gtk_widget_activate (find_by_name (GTK_WIDGET (f->window), "batch-back"));
+  cb_window_reload (f->window);
+  iterate (200);
+  g_assert_nonnull (find_by_name (GTK_WIDGET (f->window), cb_batch_get_id (batch)));
+  screenshot (GTK_WIDGET (f->window), "batch-calls");
+
+  cb_window_show_page (f->window, "agents");
+  iterate (200);
+  screenshot (GTK_WIDGET (f->window), "agents");
+
+  cb_window_show_page (f->window, "batches");
+  preferences = open_preferences (f);
+  screenshot (preferences, "preferences");
+  gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
 int
@@ -456,7 +597,26 @@ main (int   argc,
 
   have_display = gtk_init_check ();
   if (have_display)
-    adw_init ();
+    {
+      g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+      adw_init ();
+      /* Pages switch at once, so each screenshot shows the page it names. */
+      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+      /* AdwApplication loads style.css from its resources; the tests have no application. */
+      gtk_css_provider_load_from_resource (css, "/io/github/callboard/Callboard/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      /* The screen is exactly 1280×800: no room for the decorations' frame around it. */
+      g_clear_object (&css);
+      css = gtk_css_provider_new ();
+      gtk_css_provider_load_from_data (css, "window.csd, window.solid-csd "
+                                            "{ margin: 0; padding: 0; box-shadow: none; }", -1);
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_USER);
+    }
 
   g_test_add ("/ui/flow/empty", Fixture, NULL, fixture_setup, test_flow_empty, fixture_teardown);
   g_test_add ("/ui/flow/invalid-rows", Fixture, NULL, fixture_setup, test_flow_invalid_rows,

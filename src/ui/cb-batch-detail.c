@@ -132,6 +132,12 @@ update_actions (CbBatchDetail *self)
       break;
     }
 
+  /* Red only while it can be pressed: a faded red button reads as an error. */
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->cancel_button)))
+    gtk_widget_add_css_class (GTK_WIDGET (self->cancel_button), "destructive-action");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->cancel_button), "destructive-action");
+
   if (counters->failed == 0)
     set_action (self->retry_button, FALSE, _("No call has failed"), NULL);
   else if (status == CB_BATCH_STATUS_CANCELLED || status == CB_BATCH_STATUS_DRAFT)
