@@ -268,11 +268,22 @@ cb_recipient_list_set_query (CbRecipientList *self,
   reset (self);
 }
 
+static int
+compare_positions (gconstpointer a,
+                   gconstpointer b)
+{
+  guint x = *(const guint *)a;
+  guint y = *(const guint *)b;
+
+  return x < y ? -1 : x > y;
+}
+
 void
 cb_recipient_list_refresh (CbRecipientList    *self,
                            const char * const *recipient_ids)
 {
   g_autoptr(GArray) touched = NULL;
+  g_autoptr(GArray) positions = NULL;
   g_autoptr(GHashTable) ids = NULL;
   GHashTableIter iter;
   gpointer value;
@@ -292,11 +303,15 @@ cb_recipient_list_refresh (CbRecipientList    *self,
   for (guint i = 0; recipient_ids[i] != NULL; i++)
     g_hash_table_add (ids, (gpointer)recipient_ids[i]);
 
+  /* The cached pages holding a changed recipient, and each changed position: the order is
+   * the spreadsheet's with nothing filtered, so positions stay where they are. */
   touched = g_array_new (FALSE, FALSE, sizeof (guint));
+  positions = g_array_new (FALSE, FALSE, sizeof (guint));
   g_hash_table_iter_init (&iter, self->pages);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Page *page = value;
+      gboolean page_touched = FALSE;
 
       for (guint i = 0; i < page->items->len; i++)
         {
@@ -304,25 +319,34 @@ cb_recipient_list_refresh (CbRecipientList    *self,
 
           if (g_hash_table_contains (ids, cb_recipient_get_id (recipient)))
             {
-              g_array_append_val (touched, page->index);
-              break;
+              guint position = page->index * PAGE_SIZE + i;
+
+              g_array_append_val (positions, position);
+              page_touched = TRUE;
             }
         }
+
+      if (page_touched)
+        g_array_append_val (touched, page->index);
     }
 
   for (guint i = 0; i < touched->len; i++)
+    load_page (self, g_array_index (touched, guint, i));
+
+  /* Only the changed rows are rebound, in runs of consecutive positions: a whole page
+   * would rebuild every visible row on each update. */
+  g_array_sort (positions, compare_positions);
+  for (guint i = 0; i < positions->len;)
     {
-      guint index = g_array_index (touched, guint, i);
-      Page *page = load_page (self, index);
-      guint start = index * PAGE_SIZE;
-      guint n;
+      guint first = g_array_index (positions, guint, i);
+      guint n = 1;
 
-      if (page == NULL)
-        continue;
-
-      n = MIN (PAGE_SIZE, self->n_items - MIN (start, self->n_items));
-      if (n > 0)
-        g_list_model_items_changed (G_LIST_MODEL (self), start, n, n);
+      while (i + n < positions->len && g_array_index (positions, guint, i + n) == first + n)
+        n++;
+      if (first < self->n_items)
+        g_list_model_items_changed (G_LIST_MODEL (self), first,
+                                    MIN (n, self->n_items - first), MIN (n, self->n_items - first));
+      i += n;
     }
 }
 
