@@ -832,6 +832,8 @@ build (CbBatchDetail *self)
   header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   back = gtk_button_new_from_icon_name ("go-previous-symbolic");
   gtk_widget_set_tooltip_text (back, _("All Batches"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (back), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("All Batches"), -1);
   gtk_widget_set_valign (back, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (back, "flat");
   gtk_widget_set_name (back, "batch-back");

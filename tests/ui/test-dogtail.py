@@ -96,6 +96,16 @@ def find_button(node, label, timeout=10.0):
     return wait_for(look, timeout)
 
 
+def select(row):
+    # A sidebar row through its list's selection interface (window positions are unreliable).
+    try:
+        if row.parent.querySelection().selectChild(row.indexInParent):
+            return
+    except Exception:  # pylint: disable=broad-except
+        pass
+    row.click()
+
+
 def actions(node):
     action = node.queryAction()
     return [action.getName(i) for i in range(action.nActions)]
@@ -167,7 +177,7 @@ try:
     for title, shot in [('Agents', 'agents'), ('Phone numbers', 'phone-numbers'),
                         ('Do-not-call list', 'do-not-call'), ('Batch calls', 'batch-calls-empty')]:
         if pages.get(title) is not None:
-            pages[title].click()
+            select(pages[title])
             time.sleep(1.5)
             screenshot(shot)
 
@@ -223,11 +233,16 @@ try:
                                                retry=False, requireResult=False,
                                                showingOnly=False), 20)
     check('the new batch is shown', listed is not None)
+    completed = find(window, role='label', name='Completed', timeout=30)
+    check('the batch completes against the simulator', completed is not None)
     screenshot('batch-detail')
-    if pages.get('Batch calls') is not None:
-        pages['Batch calls'].click()
-        time.sleep(0.8)
-        screenshot('batch-calls')
+    back = find_button(window, 'All Batches', timeout=5)
+    if back is not None:
+        press(back)
+    elif pages.get('Batch calls') is not None:
+        select(pages['Batch calls'])
+    time.sleep(0.8)
+    screenshot('batch-calls')
 finally:
     app_process.terminate()
     try:
