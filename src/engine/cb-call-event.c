@@ -81,12 +81,16 @@ cb_call_event_free (CbCallEvent *self)
   g_free (self);
 }
 
-static char *
-dup_string_member (JsonObject *object,
-                   const char *name)
+char *
+cb_json_object_dup_string (JsonObject *object,
+                           const char *name)
 {
-  JsonNode *node = json_object_get_member (object, name);
+  JsonNode *node;
 
+  g_return_val_if_fail (object != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  node = json_object_get_member (object, name);
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
@@ -100,6 +104,7 @@ cb_call_event_set_metadata_json (CbCallEvent *self,
 {
   g_autoptr(JsonParser) parser = NULL;
   JsonNode *root;
+  JsonObject *object;
 
   g_return_if_fail (self != NULL);
 
@@ -121,10 +126,10 @@ cb_call_event_set_metadata_json (CbCallEvent *self,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
 
-  self->batch_id = dup_string_member (json_node_get_object (root), CB_CALL_METADATA_BATCH_ID);
-  self->recipient_id = dup_string_member (json_node_get_object (root),
-                                          CB_CALL_METADATA_RECIPIENT_ID);
-  self->attempt_id = dup_string_member (json_node_get_object (root), CB_CALL_METADATA_ATTEMPT_ID);
+  object = json_node_get_object (root);
+  self->batch_id = cb_json_object_dup_string (object, CB_CALL_METADATA_BATCH_ID);
+  self->recipient_id = cb_json_object_dup_string (object, CB_CALL_METADATA_RECIPIENT_ID);
+  self->attempt_id = cb_json_object_dup_string (object, CB_CALL_METADATA_ATTEMPT_ID);
 }
 
 const char *

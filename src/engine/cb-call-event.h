@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 #include "cb-outcome.h"
 
@@ -71,6 +72,9 @@ void          cb_call_event_free                  (CbCallEvent       *self);
 
 /* Sets metadata_json and the batch, recipient and attempt ids from @metadata_json;
  * NULL clears them. Text that is not JSON is kept as is, with no ids. */
+/* The string member @name of a JSON object, or NULL when it is absent or not a string. */
+char         *cb_json_object_dup_string           (JsonObject        *object,
+                                                   const char        *name);
 void          cb_call_event_set_metadata_json     (CbCallEvent       *self,
                                                    const char        *metadata_json);
 

@@ -564,19 +564,6 @@ get_int_member (JsonObject *object,
     }
 }
 
-static char *
-dup_string_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return g_strdup (json_node_get_string (node));
-}
-
 CbCallEvent *
 cb_provider_retell_event_from_call (JsonObject       *call,
                                     CbCallEventKind   kind,
@@ -591,7 +578,7 @@ cb_provider_retell_event_from_call (JsonObject       *call,
 
   event = cb_call_event_new ();
   event->kind = kind;
-  event->provider_call_id = dup_string_member (call, "call_id");
+  event->provider_call_id = cb_json_object_dup_string (call, "call_id");
   if (event->provider_call_id == NULL || event->provider_call_id[0] == '\0')
     {
       g_set_error_literal (error, CB_PROVIDER_ERROR, CB_PROVIDER_ERROR_INVALID_EVENT,
@@ -615,13 +602,13 @@ cb_provider_retell_event_from_call (JsonObject       *call,
       return NULL;
     }
 
-  event->disconnection_reason = dup_string_member (call, "disconnection_reason");
-  event->from_number = dup_string_member (call, "from_number");
-  event->to_number = dup_string_member (call, "to_number");
+  event->disconnection_reason = cb_json_object_dup_string (call, "disconnection_reason");
+  event->from_number = cb_json_object_dup_string (call, "from_number");
+  event->to_number = cb_json_object_dup_string (call, "to_number");
   event->start_ms = get_int_member (call, "start_timestamp");
   event->end_ms = get_int_member (call, "end_timestamp");
   event->duration_ms = get_int_member (call, "duration_ms");
-  event->transcript = dup_string_member (call, "transcript");
+  event->transcript = cb_json_object_dup_string (call, "transcript");
 
   node = json_object_get_member (call, "call_analysis");
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
