@@ -890,75 +890,56 @@ draft_cb (CbNewBatchDialog *self)
 
 /* Building the form */
 
-static GtkWidget *
-suffix_switch (AdwActionRow *row)
+static GtkStringList *
+list_agents (CbNewBatchDialog *self)
 {
-  GtkWidget *sw = gtk_switch_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) agents = NULL;
+  GtkStringList *names = gtk_string_list_new (NULL);
 
-  gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (row, sw);
-  adw_action_row_set_activatable_widget (row, sw);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), -1);
+  if (!(agents = cb_store_list_agents (self->store, &error)))
+    {
+      toast (self, error->message);
+      return names;
+    }
 
-  return sw;
+  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
+    {
+      g_autoptr(CbAgent) agent = g_list_model_get_item (agents, i);
+
+      g_ptr_array_add (self->agent_ids, g_strdup (cb_agent_get_id (agent)));
+      gtk_string_list_append (names, cb_agent_get_name (agent));
+    }
+
+  return names;
 }
 
-static GtkSpinButton *
-spin_row (AdwPreferencesGroup *group,
-          AdwExpanderRow      *expander,
-          const char          *title,
-          const char          *subtitle,
-          double               min,
-          double               max,
-          double               value)
+static GtkStringList *
+list_caller_ids (CbNewBatchDialog *self)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *spin = gtk_spin_button_new_with_range (min, max, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) numbers = NULL;
+  GtkStringList *names = gtk_string_list_new (NULL);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
-  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
-  if (expander != NULL)
-    adw_expander_row_add_row (expander, row);
-  else
-    adw_preferences_group_add (group, row);
+  if (!(numbers = cb_store_list_phone_numbers (self->store, &error)))
+    {
+      toast (self, error->message);
+      return names;
+    }
 
-  return GTK_SPIN_BUTTON (spin);
-}
+  for (guint i = 0; i < g_list_model_get_n_items (numbers); i++)
+    {
+      g_autoptr(CbPhoneNumber) number = g_list_model_get_item (numbers, i);
+      const char *label = cb_phone_number_get_label (number);
+      g_autofree char *text = label && *label
+        ? g_strdup_printf ("%s (%s)", cb_phone_number_get_number (number), label)
+        : g_strdup (cb_phone_number_get_number (number));
 
-static GtkWidget *
-flat_button (const char *label,
-             const char *tooltip,
-             GCallback   callback,
-             gpointer    self)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+      g_ptr_array_add (self->caller_ids, g_strdup (cb_phone_number_get_id (number)));
+      gtk_string_list_append (names, text);
+    }
 
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  g_signal_connect_swapped (button, "clicked", callback, self);
-
-  return button;
-}
-
-static AdwComboRow *
-combo_row (AdwPreferencesGroup *group,
-           const char          *title,
-           GtkStringList       *names)
-{
-  GtkWidget *row = adw_combo_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (names));
-  adw_preferences_group_add (group, row);
-  g_object_unref (names);
-
-  return ADW_COMBO_ROW (row);
+  return names;
 }
 
 static GStrv
@@ -996,328 +977,6 @@ load_zones (const char *local)
 }
 
 static void
-build (CbNewBatchDialog *self)
-{
-  static const char * const day_labels[] = {
-    N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"),
-  };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GListModel) agents = NULL;
-  g_autoptr(GListModel) numbers = NULL;
-  g_autoptr(GTimeZone) local_tz = g_time_zone_new_local ();
-  const char *local_zone = g_time_zone_get_identifier (local_tz);
-  CbSettings *settings = cb_settings_get_default ();
-  GtkStringList *names;
-  GtkWidget *toolbar;
-  GtkWidget *header;
-  GtkWidget *cancel;
-  GtkWidget *page;
-  AdwPreferencesGroup *group;
-  GtkWidget *row;
-  GtkWidget *box;
-  GtkWidget *scrolled;
-  GtkDropTarget *drop;
-  g_autoptr(GDateTime) tomorrow = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  GtkStringList *zone_names;
-
-  gtk_window_set_title (GTK_WINDOW (self), _("New Batch"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 720, 760);
-  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
-
-  toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_close), self);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
-  self->primary_button = GTK_BUTTON (gtk_button_new_with_label (_("Start Batch")));
-  gtk_widget_set_name (GTK_WIDGET (self->primary_button), "new-batch-primary");
-  gtk_widget_add_css_class (GTK_WIDGET (self->primary_button), "suggested-action");
-  g_signal_connect_swapped (self->primary_button, "clicked", G_CALLBACK (primary_cb), self);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->primary_button));
-  self->draft_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("Save as _Draft")));
-  gtk_widget_set_name (GTK_WIDGET (self->draft_button), "new-batch-draft");
-  g_signal_connect_swapped (self->draft_button, "clicked", G_CALLBACK (draft_cb), self);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), GTK_WIDGET (self->draft_button));
-  gtk_box_append (GTK_BOX (toolbar), header);
-
-  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (self->toasts), TRUE);
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->toasts));
-  page = adw_preferences_page_new ();
-  adw_toast_overlay_set_child (self->toasts, page);
-  adw_window_set_content (ADW_WINDOW (self), toolbar);
-
-  /* Name, agent, caller ID */
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), group);
-  self->name_row = ADW_ENTRY_ROW (adw_entry_row_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->name_row), "batch-name");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->name_row), _("Batch name"));
-  g_signal_connect_swapped (self->name_row, "changed", G_CALLBACK (update), self);
-  adw_preferences_group_add (group, GTK_WIDGET (self->name_row));
-
-  self->agent_ids = g_ptr_array_new_with_free_func (g_free);
-  names = gtk_string_list_new (NULL);
-  if ((agents = cb_store_list_agents (self->store, &error)))
-    for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
-      {
-        g_autoptr(CbAgent) agent = g_list_model_get_item (agents, i);
-
-        g_ptr_array_add (self->agent_ids, g_strdup (cb_agent_get_id (agent)));
-        gtk_string_list_append (names, cb_agent_get_name (agent));
-      }
-  self->agent_row = combo_row (group, _("Agent"), names);
-  gtk_widget_set_name (GTK_WIDGET (self->agent_row), "batch-agent");
-  g_signal_connect_swapped (self->agent_row, "notify::selected", G_CALLBACK (update), self);
-
-  self->caller_ids = g_ptr_array_new_with_free_func (g_free);
-  names = gtk_string_list_new (NULL);
-  g_clear_error (&error);
-  if ((numbers = cb_store_list_phone_numbers (self->store, &error)))
-    for (guint i = 0; i < g_list_model_get_n_items (numbers); i++)
-      {
-        g_autoptr(CbPhoneNumber) number = g_list_model_get_item (numbers, i);
-        const char *label = cb_phone_number_get_label (number);
-        g_autofree char *text = label && *label
-          ? g_strdup_printf ("%s (%s)", cb_phone_number_get_number (number), label)
-          : g_strdup (cb_phone_number_get_number (number));
-
-        g_ptr_array_add (self->caller_ids, g_strdup (cb_phone_number_get_id (number)));
-        gtk_string_list_append (names, text);
-      }
-  self->caller_row = combo_row (group, _("Caller ID"), names);
-  g_signal_connect_swapped (self->caller_row, "notify::selected", G_CALLBACK (update), self);
-
-  /* Recipients */
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("Recipients"));
-  adw_preferences_group_set_description (group,
-    _("A header row, a phone column (phone, phone_number, to_number or number), and any "
-      "other columns: each becomes a variable the agent receives."));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), group);
-  self->file_row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->file_row), _("Upload file"));
-  adw_action_row_set_subtitle (self->file_row, _("CSV, XLSX or XLS, or drop a file here"));
-  adw_action_row_add_prefix (self->file_row, gtk_image_new_from_icon_name ("document-open-symbolic"));
-  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_widget_set_valign (GTK_WIDGET (self->progress), GTK_ALIGN_CENTER);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Reading the recipients"), -1);
-  adw_action_row_add_suffix (self->file_row, GTK_WIDGET (self->progress));
-  self->cancel_import_button = GTK_BUTTON (flat_button (_("Stop"), _("Stop reading the file"),
-                                                       G_CALLBACK (cancel_import_cb), self));
-  gtk_widget_set_visible (GTK_WIDGET (self->cancel_import_button), FALSE);
-  adw_action_row_add_suffix (self->file_row, GTK_WIDGET (self->cancel_import_button));
-  row = flat_button (_("Download _Sample"), _("Save a sample CSV with the expected columns"),
-                     G_CALLBACK (download_sample_cb), self);
-  gtk_widget_add_css_class (row, "flat");
-  adw_action_row_add_suffix (self->file_row, row);
-  row = flat_button (_("_Choose File…"), _("Upload a CSV, XLSX or XLS file"),
-                     G_CALLBACK (upload_cb), self);
-  gtk_widget_set_name (row, "upload-file");
-  adw_action_row_add_suffix (self->file_row, row);
-  adw_preferences_group_add (group, GTK_WIDGET (self->file_row));
-
-  row = adw_expander_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Type numbers"));
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), _("One phone number per line"));
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_widget_set_size_request (scrolled, -1, 100);
-  gtk_widget_add_css_class (scrolled, "card");
-  self->typed_view = GTK_TEXT_VIEW (gtk_text_view_new ());
-  gtk_text_view_set_monospace (self->typed_view, TRUE);
-  gtk_text_view_set_top_margin (self->typed_view, 6);
-  gtk_text_view_set_left_margin (self->typed_view, 6);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->typed_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Phone numbers, one per line"), -1);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->typed_view));
-  g_signal_connect_swapped (gtk_text_view_get_buffer (self->typed_view), "changed",
-                            G_CALLBACK (typed_changed_cb), self);
-  gtk_box_append (GTK_BOX (box), scrolled);
-  {
-    GtkWidget *check = flat_button (_("C_heck Numbers"), _("Use these numbers as the recipients"),
-                                    G_CALLBACK (check_typed_cb), self);
-
-    gtk_widget_set_name (check, "check-numbers");
-    gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                    _("Check Numbers"), -1);
-    gtk_widget_set_halign (check, GTK_ALIGN_END);
-    gtk_box_append (GTK_BOX (box), check);
-  }
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), box);
-  adw_preferences_group_add (group, row);
-
-  /* Validation report */
-  self->report_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->report_group, _("Validation"));
-  gtk_widget_set_name (GTK_WIDGET (self->report_group), "validation-report");
-  gtk_widget_set_visible (GTK_WIDGET (self->report_group), FALSE);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), self->report_group);
-  self->report_box = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->report_box), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (self->report_box, "boxed-list");
-  adw_preferences_group_add (self->report_group, self->report_box);
-  box = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (box), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (box, "boxed-list");
-  gtk_widget_set_margin_top (box, 12);
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Skip invalid rows"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               _("Create the batch from the valid rows only"));
-  self->skip_switch = GTK_SWITCH (suffix_switch (ADW_ACTION_ROW (row)));
-  gtk_widget_set_name (GTK_WIDGET (self->skip_switch), "skip-invalid");
-  g_signal_connect_swapped (self->skip_switch, "notify::active", G_CALLBACK (update), self);
-  gtk_list_box_append (GTK_LIST_BOX (box), row);
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Fix them in a spreadsheet"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               _("The invalid rows with their row number and reason"));
-  self->save_invalid_button = GTK_BUTTON (flat_button (_("Save _Invalid Rows…"),
-                                                      _("Save the invalid rows as a CSV file"),
-                                                      G_CALLBACK (save_invalid_cb), self));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->save_invalid_button));
-  gtk_list_box_append (GTK_LIST_BOX (box), row);
-  adw_preferences_group_add (self->report_group, box);
-
-  /* Preview */
-  self->preview_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->preview_group, _("What the Agent Receives"));
-  adw_preferences_group_set_description (self->preview_group,
-                                         _("The first recipients and their variables"));
-  gtk_widget_set_visible (GTK_WIDGET (self->preview_group), FALSE);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), self->preview_group);
-  self->preview_grid = GTK_GRID (gtk_grid_new ());
-  gtk_grid_set_column_spacing (self->preview_grid, 24);
-  gtk_grid_set_row_spacing (self->preview_grid, 6);
-  gtk_widget_add_css_class (GTK_WIDGET (self->preview_grid), "card");
-  gtk_widget_add_css_class (GTK_WIDGET (self->preview_grid), "preview-grid");
-  adw_preferences_group_add (self->preview_group, GTK_WIDGET (self->preview_grid));
-
-  /* Schedule */
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("When to Call"));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), group);
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Schedule for later"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Up to 30 days ahead; otherwise calls start now"));
-  self->schedule_switch = GTK_SWITCH (suffix_switch (ADW_ACTION_ROW (row)));
-  gtk_widget_set_name (GTK_WIDGET (self->schedule_switch), "schedule-later");
-  g_signal_connect_swapped (self->schedule_switch, "notify::active",
-                            G_CALLBACK (schedule_changed_cb), self);
-  adw_preferences_group_add (group, row);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_top (box, 12);
-  self->calendar = GTK_CALENDAR (gtk_calendar_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->calendar), "schedule-calendar");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->calendar),
-                               _("Days in bold can be picked: from today up to 30 days ahead"));
-  gtk_widget_add_css_class (GTK_WIDGET (self->calendar), "card");
-  tomorrow = g_date_time_add_days (now, 1);
-  gtk_calendar_select_day (self->calendar, tomorrow);
-  g_signal_connect_swapped (self->calendar, "day-selected", G_CALLBACK (update), self);
-  g_signal_connect_swapped (self->calendar, "next-month", G_CALLBACK (mark_selectable_days), self);
-  g_signal_connect_swapped (self->calendar, "prev-month", G_CALLBACK (mark_selectable_days), self);
-  g_signal_connect_swapped (self->calendar, "next-year", G_CALLBACK (mark_selectable_days), self);
-  g_signal_connect_swapped (self->calendar, "prev-year", G_CALLBACK (mark_selectable_days), self);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->calendar));
-  {
-    GtkWidget *list = gtk_list_box_new ();
-
-    gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-    gtk_widget_add_css_class (list, "boxed-list");
-    self->time_row = ADW_ENTRY_ROW (adw_entry_row_new ());
-    gtk_widget_set_name (GTK_WIDGET (self->time_row), "schedule-time");
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->time_row), _("Time"));
-    gtk_editable_set_text (GTK_EDITABLE (self->time_row), "09:00");
-    g_signal_connect_swapped (self->time_row, "changed", G_CALLBACK (update), self);
-    gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (self->time_row));
-    self->zones = load_zones (local_zone ? local_zone : "UTC");
-    zone_names = gtk_string_list_new ((const char * const *)self->zones);
-    self->zone_row = ADW_COMBO_ROW (adw_combo_row_new ());
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->zone_row), _("Time zone"));
-    adw_combo_row_set_model (self->zone_row, G_LIST_MODEL (zone_names));
-    g_object_unref (zone_names);
-    g_signal_connect_swapped (self->zone_row, "notify::selected",
-                              G_CALLBACK (schedule_changed_cb), self);
-    gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (self->zone_row));
-    gtk_box_append (GTK_BOX (box), list);
-  }
-  self->schedule_problem = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_name (GTK_WIDGET (self->schedule_problem), "schedule-problem");
-  gtk_label_set_xalign (self->schedule_problem, 0.f);
-  gtk_widget_add_css_class (GTK_WIDGET (self->schedule_problem), "error");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->schedule_problem));
-  self->schedule_revealer = GTK_REVEALER (gtk_revealer_new ());
-  gtk_revealer_set_child (self->schedule_revealer, box);
-  adw_preferences_group_add (group, GTK_WIDGET (self->schedule_revealer));
-
-  /* Advanced */
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("Advanced"));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), group);
-  self->window_row = ADW_EXPANDER_ROW (adw_expander_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->window_row), _("Calling window"));
-  adw_expander_row_set_subtitle (self->window_row, _("Call only on these days and hours"));
-  adw_expander_row_set_show_enable_switch (self->window_row, TRUE);
-  adw_expander_row_set_enable_expansion (self->window_row,
-                                         cb_settings_get_window_enabled (settings));
-  g_signal_connect_swapped (self->window_row, "notify::enable-expansion", G_CALLBACK (update), self);
-  adw_preferences_group_add (group, GTK_WIDGET (self->window_row));
-  self->window_start = spin_row (group, self->window_row, _("From hour"), NULL, 0, 23,
-                                cb_settings_get_window_start_hour (settings));
-  self->window_end = spin_row (group, self->window_row, _("Until hour"), NULL, 1, 24,
-                              cb_settings_get_window_end_hour (settings));
-  g_signal_connect_swapped (self->window_start, "value-changed", G_CALLBACK (update), self);
-  g_signal_connect_swapped (self->window_end, "value-changed", G_CALLBACK (update), self);
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Days"));
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_widget_add_css_class (box, "linked");
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  for (guint i = 0; i < 7; i++)
-    {
-      self->day_buttons[i] = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_(day_labels[i])));
-      gtk_toggle_button_set_active (self->day_buttons[i],
-                                    (cb_settings_get_window_days (settings) & (1u << i)) != 0);
-      g_signal_connect_swapped (self->day_buttons[i], "toggled", G_CALLBACK (update), self);
-      gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->day_buttons[i]));
-    }
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
-  adw_expander_row_add_row (self->window_row, row);
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Recipient’s local time"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               _("Hours in each recipient’s time zone, from their number"));
-  self->recipient_local = GTK_SWITCH (suffix_switch (ADW_ACTION_ROW (row)));
-  gtk_switch_set_active (self->recipient_local, cb_settings_get_window_recipient_local (settings));
-  adw_expander_row_add_row (self->window_row, row);
-  self->concurrency = spin_row (group, NULL, _("Concurrent calls"),
-                                _("How many calls may be in progress at once"), 1, 100,
-                                cb_settings_get_default_concurrency (settings));
-  self->retries = spin_row (group, NULL, _("Retries"),
-                            _("Tries again after busy, no answer or voicemail"), 0, 10,
-                            cb_settings_get_default_max_retries (settings));
-  gtk_widget_set_name (GTK_WIDGET (self->retries), "batch-retries");
-  g_signal_connect_swapped (self->concurrency, "value-changed", G_CALLBACK (update), self);
-  g_signal_connect_swapped (self->retries, "value-changed", G_CALLBACK (update), self);
-
-  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
-  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
-}
-
-static void
 cb_new_batch_dialog_dispose (GObject *object)
 {
   CbNewBatchDialog *self = (CbNewBatchDialog *)object;
@@ -1328,22 +987,86 @@ cb_new_batch_dialog_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->report, cb_import_report_unref);
   g_clear_pointer (&self->source_error, g_free);
-  g_clear_pointer (&self->agent_ids, g_ptr_array_unref);
-  g_clear_pointer (&self->caller_ids, g_ptr_array_unref);
-  g_clear_pointer (&self->zones, g_strfreev);
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_NEW_BATCH_DIALOG);
 
   G_OBJECT_CLASS (cb_new_batch_dialog_parent_class)->dispose (object);
 }
 
 static void
+cb_new_batch_dialog_finalize (GObject *object)
+{
+  CbNewBatchDialog *self = (CbNewBatchDialog *)object;
+
+  g_clear_pointer (&self->agent_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->caller_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->zones, g_strfreev);
+
+  G_OBJECT_CLASS (cb_new_batch_dialog_parent_class)->finalize (object);
+}
+
+static void
 cb_new_batch_dialog_class_init (CbNewBatchDialogClass *klass)
 {
+  static const char * const day_ids[] = {
+    "day_mon", "day_tue", "day_wed", "day_thu", "day_fri", "day_sat", "day_sun",
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  G_STATIC_ASSERT (G_N_ELEMENTS (day_ids) == G_N_ELEMENTS (((CbNewBatchDialog *)NULL)->day_buttons));
+
   object_class->dispose = cb_new_batch_dialog_dispose;
+  object_class->finalize = cb_new_batch_dialog_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/callboard/Callboard/cb-new-batch-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, toasts);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, agent_row);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, caller_row);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, file_row);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, progress);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, cancel_import_button);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, typed_view);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, report_group);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, report_box);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, skip_switch);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, save_invalid_button);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, preview_group);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, preview_grid);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, schedule_switch);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, schedule_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, calendar);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, time_row);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, zone_row);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, schedule_problem);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, window_row);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, window_start);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, window_end);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, recipient_local);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, concurrency);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, retries);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, primary_button);
+  gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, draft_button);
+  for (guint i = 0; i < G_N_ELEMENTS (day_ids); i++)
+    gtk_widget_class_bind_template_child_full (widget_class, day_ids[i], FALSE,
+                                               G_STRUCT_OFFSET (CbNewBatchDialog, day_buttons) +
+                                               i * sizeof (GtkToggleButton *));
+
+  gtk_widget_class_bind_template_callback (widget_class, update);
+  gtk_widget_class_bind_template_callback (widget_class, primary_cb);
+  gtk_widget_class_bind_template_callback (widget_class, draft_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_import_cb);
+  gtk_widget_class_bind_template_callback (widget_class, download_sample_cb);
+  gtk_widget_class_bind_template_callback (widget_class, upload_cb);
+  gtk_widget_class_bind_template_callback (widget_class, typed_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, check_typed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, save_invalid_cb);
+  gtk_widget_class_bind_template_callback (widget_class, schedule_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, mark_selectable_days);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -1351,6 +1074,40 @@ cb_new_batch_dialog_class_init (CbNewBatchDialogClass *klass)
 static void
 cb_new_batch_dialog_init (CbNewBatchDialog *self)
 {
+  g_autoptr(GTimeZone) local_tz = g_time_zone_new_local ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autoptr(GtkStringList) zone_names = NULL;
+  const char *local_zone = g_time_zone_get_identifier (local_tz);
+  CbSettings *settings = cb_settings_get_default ();
+  GtkDropTarget *drop;
+
+  /* The template's handlers read these. */
+  self->agent_ids = g_ptr_array_new_with_free_func (g_free);
+  self->caller_ids = g_ptr_array_new_with_free_func (g_free);
+  self->zones = load_zones (local_zone ? local_zone : "UTC");
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  zone_names = gtk_string_list_new ((const char * const *)self->zones);
+  adw_combo_row_set_model (self->zone_row, G_LIST_MODEL (zone_names));
+  gtk_calendar_select_day (self->calendar, tomorrow);
+
+  /* The batch defaults from the preferences. */
+  adw_expander_row_set_enable_expansion (self->window_row,
+                                         cb_settings_get_window_enabled (settings));
+  gtk_spin_button_set_value (self->window_start, cb_settings_get_window_start_hour (settings));
+  gtk_spin_button_set_value (self->window_end, cb_settings_get_window_end_hour (settings));
+  for (guint i = 0; i < G_N_ELEMENTS (self->day_buttons); i++)
+    gtk_toggle_button_set_active (self->day_buttons[i],
+                                  (cb_settings_get_window_days (settings) & (1u << i)) != 0);
+  gtk_switch_set_active (self->recipient_local, cb_settings_get_window_recipient_local (settings));
+  gtk_spin_button_set_value (self->concurrency, cb_settings_get_default_concurrency (settings));
+  gtk_spin_button_set_value (self->retries, cb_settings_get_default_max_retries (settings));
+
+  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
 GtkWidget *
@@ -1359,13 +1116,20 @@ cb_new_batch_dialog_new (GtkWindow *parent,
                          CbEngine  *engine)
 {
   CbNewBatchDialog *self;
+  g_autoptr(GtkStringList) agent_names = NULL;
+  g_autoptr(GtkStringList) caller_names = NULL;
 
   g_return_val_if_fail (CB_IS_STORE (store), NULL);
 
   self = g_object_new (CB_TYPE_NEW_BATCH_DIALOG, "transient-for", parent, NULL);
   self->store = g_object_ref (store);
   self->engine = engine ? g_object_ref (engine) : NULL;
-  build (self);
+
+  agent_names = list_agents (self);
+  adw_combo_row_set_model (self->agent_row, G_LIST_MODEL (agent_names));
+  caller_names = list_caller_ids (self);
+  adw_combo_row_set_model (self->caller_row, G_LIST_MODEL (caller_names));
+
   mark_selectable_days (self);
   update (self);
 
