@@ -37,6 +37,31 @@ CbPhoneResult cb_phone_shim_parse            (const char        *text,
                                               gboolean          *geographical);
 gboolean      cb_phone_shim_is_known_region  (const char    *region);
 
+/* cb_phone_shim_parse() for @text made of an optional "+" and ASCII digits only, computed
+ * from libphonenumber's metadata without its per-call costs (cb-phone-fast.cc). Returns
+ * TRUE and sets @result, @out and @geographical exactly as cb_phone_shim_parse() would;
+ * returns FALSE, touching nothing, when it cannot tell (other text, unusual metadata):
+ * the caller then asks libphonenumber. Thread-safe. */
+gboolean      cb_phone_fast_parse            (const char        *text,
+                                              const char        *default_region,
+                                              CbPhoneParseFlags  flags,
+                                              CbParsedPhone     *out,
+                                              gboolean          *geographical,
+                                              CbPhoneResult     *result);
+
+/* An example number of libphonenumber's metadata, for tests. */
+typedef struct
+{
+  char region[4];           /* "US"; "001" for non-geographic entities */
+  int  country_code;
+  char national_prefix[8];  /* the national prefix dialled before it ("0"), or "" */
+  char number[24];          /* the national significant number */
+} CbPhoneExample;
+
+/* Every example number of every region and number type in libphonenumber's metadata,
+ * in its order: a GArray of CbPhoneExample. */
+GArray       *cb_phone_fast_dup_examples     (void);
+
 /* The generated table, cb-phone-tz-data.c. cb_phone_tz_prefixes[] holds the prefixes
  * (digits after the "+", read as decimal integers; none starts with 0), sorted;
  * cb_phone_tz_list_offsets[i] is where the NULL-terminated zone list of prefix i begins

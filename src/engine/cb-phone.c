@@ -152,15 +152,22 @@ parse_bounded (const char        *start,
       return CB_PHONE_UNPARSABLE;
     }
 
+  if (default_region != NULL && !cb_phone_shim_is_known_region (default_region))
+    default_region = NULL;
+
   g_assert ((gsize) (end - start) < sizeof buf);
-  if (!plain_digits (start, end, buf))
+  if (plain_digits (start, end, buf))
+    {
+      CbPhoneResult result;
+
+      if (cb_phone_fast_parse (buf, default_region, flags, out, geographical, &result))
+        return result;
+    }
+  else
     {
       memcpy (buf, start, end - start);
       buf[end - start] = '\0';
     }
-
-  if (default_region != NULL && !cb_phone_shim_is_known_region (default_region))
-    default_region = NULL;
 
   return cb_phone_shim_parse (buf, default_region, flags, out, geographical);
 }
