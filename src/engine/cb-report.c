@@ -15,6 +15,8 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 #include <xlsxwriter.h>
 
@@ -32,6 +34,8 @@ G_DEFINE_QUARK (cb-report-error-quark, cb_report_error)
 #define MAX_WIDTH 60
 /* CSV output is handed to the stream in chunks of about this size. */
 #define CSV_CHUNK 65536
+/* Buffer of the Recipients sheet's temporary file. */
+#define XLSX_SHEET_BUFFER (1024 * 1024)
 
 #define DATE_FORMAT "yyyy-mm-dd hh:mm:ss"
 
@@ -81,8 +85,17 @@ typedef struct
   char       *agent;
   char       *caller_id;
   GTimeZone  *tz;
+  int         tz_interval;  /* the interval of the last lookups, or -1 */
+  gint32      tz_offset;    /* its offset */
+  gint64      tz_from;      /* the earliest and latest times (UTC s) looked up in it */
+  gint64      tz_to;
   GPtrArray  *variables;   /* char *, the dynamic variables in the file's column order */
-  GPtrArray  *outcomes;    /* OutcomeCount *, most frequent first */
+  GPtrArray  *outcomes;    /* OutcomeCount *, most frequent first once counted */
+  GHashTable *outcome_by_category;  /* status or outcome → OutcomeCount *, borrowed */
+  GHashTable *outcome_by_label;     /* label → OutcomeCount *, borrowed */
+  gboolean    count_outcomes;
+  sqlite3    *db;          /* a read-only connection of its own to an SQLite store, or NULL */
+  sqlite3_stmt *page;      /* its statement for a page of recipients */
   GHashTable *variable_index;  /* name → its index + 1 */
   GString    *name;        /* scratch for the JSON scanner */
   GPtrArray  *values;      /* const char *, per variable, for the current row */
@@ -106,6 +119,10 @@ report_free (Report *report)
   g_clear_pointer (&report->tz, g_time_zone_unref);
   g_clear_pointer (&report->variables, g_ptr_array_unref);
   g_clear_pointer (&report->outcomes, g_ptr_array_unref);
+  g_clear_pointer (&report->outcome_by_category, g_hash_table_unref);
+  g_clear_pointer (&report->outcome_by_label, g_hash_table_unref);
+  g_clear_pointer (&report->page, sqlite3_finalize);
+  g_clear_pointer (&report->db, sqlite3_close);
   g_clear_pointer (&report->variable_index, g_hash_table_unref);
   if (report->name != NULL)
     g_string_free (report->name, TRUE);
@@ -556,51 +573,37 @@ variables_from_recipients (Report        *report,
     }
 }
 
-static gboolean
-load_outcomes (Report  *report,
-               GError **error)
+/* Counts a recipient under its chart category: a finished one by its outcome, the others
+ * by their status. */
+static void
+count_outcome (Report     *report,
+               const char *status,
+               const char *outcome)
 {
-  g_autoptr(GdaDataModel) model = NULL;
-  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
-  int n_rows;
+  const char *category = status != NULL ? status : "pending";
+  OutcomeCount *count;
 
-  model = cb_store_select (report->store, error,
-                           "SELECT status, outcome, COUNT(*) FROM recipients"
-                           " WHERE batch_id = ##batch::string GROUP BY status, outcome",
-                           "batch", cb_batch_get_id (report->batch),
-                           NULL);
-  if (model == NULL)
-    return FALSE;
+  if ((g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "failed") == 0)
+      && outcome != NULL && outcome[0] != '\0')
+    category = outcome;
 
-  report->outcomes = g_ptr_array_new_with_free_func ((GDestroyNotify) outcome_count_free);
-
-  /* Finished rows by their outcome, the others by their status. */
-  n_rows = gda_data_model_get_n_rows (model);
-  for (int i = 0; i < n_rows; i++)
+  count = g_hash_table_lookup (report->outcome_by_category, category);
+  if (count == NULL)
     {
-      const char *status = cb_store_model_get_string (model, 0, i);
-      const char *outcome = cb_store_model_get_string (model, 1, i);
-      const char *category = status != NULL ? status : "pending";
-      const char *label;
-      OutcomeCount *count;
+      const char *label = category_label (category);
 
-      if ((g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "failed") == 0)
-          && outcome != NULL && outcome[0] != '\0')
-        category = outcome;
-
-      label = category_label (category);
-      count = g_hash_table_lookup (counts, label);
+      count = g_hash_table_lookup (report->outcome_by_label, label);
       if (count == NULL)
         {
           count = g_new0 (OutcomeCount, 1);
           count->label = g_strdup (label);
           g_ptr_array_add (report->outcomes, count);
-          g_hash_table_insert (counts, count->label, count);
+          g_hash_table_insert (report->outcome_by_label, count->label, count);
         }
-      count->count += cb_store_model_get_int64 (model, 2, i, 0);
+      g_hash_table_insert (report->outcome_by_category, g_strdup (category), count);
     }
 
-  return TRUE;
+  count->count++;
 }
 
 static int
@@ -613,6 +616,50 @@ compare_outcomes (gconstpointer a,
   if (ca->count != cb->count)
     return ca->count > cb->count ? -1 : 1;
   return g_utf8_collate (ca->label, cb->label);
+}
+
+/* Reading the recipients straight from an SQLite file, with a read-only connection of the
+ * report's own: no lock on the store for the engine to wait on, and no GValue for every
+ * cell. Another database, or a file that cannot be opened so, is read through libgda.
+ * Both give the rows of PAGE_COLUMNS in row order, a page at a time. */
+
+#define PAGE_COLUMNS \
+  "row_number, phone, dynamic_vars, status, attempts, outcome, disconnection_reason," \
+  " duration_ms, started_at, ended_at, SUBSTR(transcript, 1, 201), analysis"
+
+static gboolean direct_reader_disabled;
+
+void
+cb_report_set_direct_reader_enabled (gboolean enabled)
+{
+  direct_reader_disabled = !enabled;
+}
+
+static void
+open_direct_reader (Report *report)
+{
+  const char *path = cb_store_get_path (report->store);
+  sqlite3 *db = NULL;
+
+  if (direct_reader_disabled || !cb_store_is_sqlite (report->store) || path == NULL)
+    return;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
+      || sqlite3_busy_timeout (db, 5000) != SQLITE_OK
+      || sqlite3_prepare_v2 (db,
+                             "SELECT " PAGE_COLUMNS " FROM recipients"
+                             " WHERE batch_id = ?1 AND row_number > ?2"
+                             " ORDER BY row_number LIMIT ?3",
+                             -1, &report->page, NULL) != SQLITE_OK)
+    {
+      g_debug ("Reading the recipients through libgda: %s",
+               db != NULL ? sqlite3_errmsg (db) : "out of memory");
+      g_clear_pointer (&report->page, sqlite3_finalize);
+      sqlite3_close (db);
+      return;
+    }
+
+  report->db = db;
 }
 
 static Report *
@@ -628,6 +675,7 @@ report_load (CbStore       *store,
   const char *phone_number_id;
 
   report->store = g_object_ref (store);
+  report->tz_interval = -1;
   report->name = g_string_new (NULL);
   report->owned = g_ptr_array_new_with_free_func (g_free);
 
@@ -667,17 +715,12 @@ report_load (CbStore       *store,
 
   report_json = cb_store_dup_batch_report (store, batch_id, NULL);
 
-  if (!load_outcomes (report, &local_error))
-    {
-      cb_store_unlock (store);
-      g_set_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FAILED,
-                   _("Could not read batch “%s”: %s"), batch_id, local_error->message);
-      return NULL;
-    }
-
   cb_store_unlock (store);
 
-  g_ptr_array_sort (report->outcomes, compare_outcomes);
+  report->outcomes = g_ptr_array_new_with_free_func ((GDestroyNotify) outcome_count_free);
+  report->outcome_by_category = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  report->outcome_by_label = g_hash_table_new (g_str_hash, g_str_equal);
+  open_direct_reader (report);
 
   report->variables = variables_from_report_json (report_json);
   if (report->variables == NULL || report->variables->len == 0)
@@ -713,15 +756,37 @@ report_load (CbStore       *store,
 
 /* Times in the batch's time zone */
 
-/* Seconds since the epoch of the wall-clock time in the batch's zone, and the offset. */
+/* Seconds since the epoch of the wall-clock time in the batch's zone, and the offset.
+ * Rows come in time order more or less, so the zone's interval of the last lookups is
+ * kept: the intervals follow each other in time, so any time between two that fell in the
+ * same interval falls in it too. */
 static gint64
 local_seconds (Report *report,
                gint64  ms,
                gint32 *offset_out)
 {
   gint64 utc_s = ms >= 0 ? ms / 1000 : -((999 - ms) / 1000);
-  int interval = g_time_zone_find_interval (report->tz, G_TIME_TYPE_UNIVERSAL, utc_s);
-  gint32 offset = interval >= 0 ? g_time_zone_get_offset (report->tz, interval) : 0;
+  gint32 offset;
+
+  if (report->tz_interval >= 0 && utc_s >= report->tz_from && utc_s <= report->tz_to)
+    offset = report->tz_offset;
+  else
+    {
+      int interval = g_time_zone_find_interval (report->tz, G_TIME_TYPE_UNIVERSAL, utc_s);
+
+      offset = interval >= 0 ? g_time_zone_get_offset (report->tz, interval) : 0;
+      if (interval >= 0 && interval == report->tz_interval)
+        {
+          report->tz_from = MIN (report->tz_from, utc_s);
+          report->tz_to = MAX (report->tz_to, utc_s);
+        }
+      else
+        {
+          report->tz_interval = interval;
+          report->tz_offset = offset;
+          report->tz_from = report->tz_to = utc_s;
+        }
+    }
 
   if (offset_out != NULL)
     *offset_out = offset;
@@ -739,6 +804,19 @@ excel_serial (Report *report,
   return ((double) local_s + frac) / 86400.0 + 25569.0;
 }
 
+static inline char *
+put_digits (char  *p,
+            gint64 value,
+            int    width)
+{
+  for (int i = width - 1; i >= 0; i--)
+    {
+      p[i] = '0' + (char) (value % 10);
+      value /= 10;
+    }
+  return p + width;
+}
+
 /* "2026-05-05T11:00:00+02:00", "2026-05-05T09:00:00Z" */
 static void
 append_rfc3339 (GString *out,
@@ -747,20 +825,50 @@ append_rfc3339 (GString *out,
 {
   gint32 offset = 0;
   gint64 local_s = local_seconds (report, ms, &offset);
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (local_s);
+  gint64 days = local_s >= 0 ? local_s / 86400 : -((86399 - local_s) / 86400);
+  gint64 secs = local_s - days * 86400;
+  gint64 z, era, doe, yoe, doy, mp, year, month, day;
+  char text[32];
+  char *p = text;
 
-  if (dt == NULL)
+  /* The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's
+   * civil_from_days). */
+  z = days + 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  day = doy - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = yoe + era * 400 + (month <= 2);
+
+  /* The years GDateTime can hold. */
+  if (year < 1 || year > 9999)
     return;
 
-  g_string_append_printf (out, "%04d-%02d-%02dT%02d:%02d:%02d",
-                          g_date_time_get_year (dt), g_date_time_get_month (dt),
-                          g_date_time_get_day_of_month (dt), g_date_time_get_hour (dt),
-                          g_date_time_get_minute (dt), g_date_time_get_second (dt));
+  p = put_digits (p, year, 4);
+  *p++ = '-';
+  p = put_digits (p, month, 2);
+  *p++ = '-';
+  p = put_digits (p, day, 2);
+  *p++ = 'T';
+  p = put_digits (p, secs / 3600, 2);
+  *p++ = ':';
+  p = put_digits (p, (secs / 60) % 60, 2);
+  *p++ = ':';
+  p = put_digits (p, secs % 60, 2);
   if (offset == 0)
-    g_string_append_c (out, 'Z');
+    *p++ = 'Z';
   else
-    g_string_append_printf (out, "%c%02d:%02d", offset < 0 ? '-' : '+',
-                            ABS (offset) / 3600, (ABS (offset) / 60) % 60);
+    {
+      *p++ = offset < 0 ? '-' : '+';
+      p = put_digits (p, ABS (offset) / 3600, 2);
+      *p++ = ':';
+      p = put_digits (p, (ABS (offset) / 60) % 60, 2);
+    }
+
+  g_string_append_len (out, text, p - text);
 }
 
 /* Rows */
@@ -955,6 +1063,9 @@ build_cells (Report  *report,
 
   g_ptr_array_set_size (report->owned, 0);
 
+  if (report->count_outcomes)
+    count_outcome (report, row->status, row->outcome);
+
   set_number (&cells[c++], CELL_INT, row->row);
   set_string (&cells[c++], row->phone);
 
@@ -1008,9 +1119,7 @@ read_page (Report        *report,
   cb_store_lock (report->store);
 
   model = cb_store_select (report->store, error,
-                           "SELECT row_number, phone, dynamic_vars, status, attempts, outcome,"
-                           " disconnection_reason, duration_ms, started_at, ended_at,"
-                           " SUBSTR(transcript, 1, 201), analysis FROM recipients"
+                           "SELECT " PAGE_COLUMNS " FROM recipients"
                            " WHERE batch_id = ##batch::string AND row_number > ##after::gint64"
                            " ORDER BY row_number LIMIT ##limit::gint",
                            "batch", cb_batch_get_id (report->batch),
@@ -1053,6 +1162,86 @@ typedef gboolean (*RowFunc) (Report      *report,
                              gpointer     user_data,
                              GError     **error);
 
+static inline const char *
+column_text (sqlite3_stmt *stmt,
+             int           col)
+{
+  return (const char *) sqlite3_column_text (stmt, col);
+}
+
+static inline gint64
+column_int64 (sqlite3_stmt *stmt,
+              int           col,
+              gint64        if_null)
+{
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    return if_null;
+  return sqlite3_column_int64 (stmt, col);
+}
+
+/* Calls @func for each recipient of the page after row *@after, straight from the SQLite
+ * statement (its strings are valid until the next step). The number of rows, or -1. */
+static int
+direct_page (Report   *report,
+             gint64   *after,
+             guint    *index,
+             Cell     *cells,
+             RowFunc   func,
+             gpointer  user_data,
+             GError  **error)
+{
+  sqlite3_stmt *stmt = report->page;
+  int n_rows = 0;
+  int rc;
+
+  sqlite3_reset (stmt);
+  if (sqlite3_bind_text (stmt, 1, cb_batch_get_id (report->batch), -1, SQLITE_STATIC) != SQLITE_OK
+      || sqlite3_bind_int64 (stmt, 2, *after) != SQLITE_OK
+      || sqlite3_bind_int (stmt, 3, CB_REPORT_PAGE_SIZE) != SQLITE_OK)
+    goto failed;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PageRow row;
+
+      row.row = sqlite3_column_int64 (stmt, 0);
+      row.phone = column_text (stmt, 1);
+      row.dynamic_vars = column_text (stmt, 2);
+      row.status = column_text (stmt, 3);
+      row.attempts = column_int64 (stmt, 4, 0);
+      row.outcome = column_text (stmt, 5);
+      row.disconnection_reason = column_text (stmt, 6);
+      row.duration_ms = column_int64 (stmt, 7, -1);
+      row.started_ms = column_int64 (stmt, 8, 0);
+      row.ended_ms = column_int64 (stmt, 9, 0);
+      row.transcript = column_text (stmt, 10);
+      row.analysis = column_text (stmt, 11);
+
+      build_cells (report, &row, cells);
+      if (!func (report, (*index)++, cells, user_data, error))
+        {
+          sqlite3_reset (stmt);
+          return -1;
+        }
+      *after = row.row;
+      n_rows++;
+    }
+
+  if (rc != SQLITE_DONE)
+    goto failed;
+
+  /* Ends the read transaction between pages. */
+  sqlite3_reset (stmt);
+  return n_rows;
+
+failed:
+  g_set_error (error, CB_REPORT_ERROR, CB_REPORT_ERROR_FAILED,
+               _("Could not read the recipients of batch “%s”: %s"),
+               cb_batch_get_id (report->batch), sqlite3_errmsg (report->db));
+  sqlite3_reset (stmt);
+  return -1;
+}
+
 /* Calls @func for each recipient in row order, a page at a time. */
 static gboolean
 foreach_recipient (Report        *report,
@@ -1074,6 +1263,17 @@ foreach_recipient (Report        *report,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto out;
+
+      if (report->page != NULL)
+        {
+          int n_rows = direct_page (report, &after, &index, cells, func, user_data, error);
+
+          if (n_rows < 0)
+            goto out;
+          if (n_rows < CB_REPORT_PAGE_SIZE)
+            break;
+          continue;
+        }
 
       if (!read_page (report, after, chunk, rows, &local_error))
         {
@@ -1174,6 +1374,49 @@ csv_flush (CsvWriter  *writer,
   return TRUE;
 }
 
+/* The recipient's phone, after the row number. */
+#define PHONE_COLUMN 1
+
+static void
+append_int (GString *out,
+            gint64   value)
+{
+  char text[24];
+  char *p = text + sizeof text;
+  guint64 magnitude = value < 0 ? -(guint64) value : (guint64) value;
+
+  do
+    {
+      *--p = '0' + (char) (magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    *--p = '-';
+
+  g_string_append_len (out, p, text + sizeof text - p);
+}
+
+/* An E.164 number as the store keeps it: '+' and 1 to 15 digits, the first not 0. A
+ * spreadsheet reads it as a number, never as a formula, and a user (or a script reading
+ * the file back) needs it exactly so: the phone column takes no guard when it holds one. */
+static gboolean
+is_e164 (const char *str)
+{
+  guint n = 0;
+
+  if (str[0] != '+' || str[1] < '1' || str[1] > '9')
+    return FALSE;
+
+  for (const char *p = str + 1; *p != '\0'; p++, n++)
+    {
+      if (!g_ascii_isdigit (*p) || n == 15)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 csv_row (Report      *report,
          guint        index,
@@ -1198,16 +1441,20 @@ csv_row (Report      *report,
           break;
 
         case CELL_STRING:
-          cb_report_append_csv_field (out, cell->str);
+          if (c == PHONE_COLUMN && is_e164 (cell->str))
+            g_string_append (out, cell->str);
+          else
+            cb_report_append_csv_field (out, cell->str);
           break;
 
         case CELL_INT:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, cell->num);
+          append_int (out, cell->num);
           break;
 
         case CELL_SECONDS:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT,
-                                  cell->num / 1000, (cell->num % 1000) / 100);
+          append_int (out, cell->num / 1000);
+          g_string_append_c (out, '.');
+          append_int (out, (cell->num % 1000) / 100);
           break;
 
         case CELL_TIME:
@@ -1494,6 +1741,8 @@ write_xlsx (Report        *report,
   XlsxWriter writer = { 0 };
   const char *summary_name;
   const char *recipients_name;
+  lxw_worksheet *summary;
+  lxw_worksheet *recipients;
   guint n = n_columns (report);
   lxw_error lxw_status;
   gboolean ret = FALSE;
@@ -1522,12 +1771,25 @@ write_xlsx (Report        *report,
   writer.seconds = workbook_add_format (writer.workbook);
   format_set_num_format (writer.seconds, "0.0");
 
+  /* The Summary comes first but is written last: its chart counts the rows as read.
+   * Formats are numbered in the order of their first use, so they are numbered here as
+   * the Summary uses them, before the rows use theirs. */
+  lxw_format_get_xf_index (writer.title);
+  lxw_format_get_xf_index (writer.bold);
+  if (cb_batch_get_created_at (report->batch) != NULL
+      || cb_batch_get_scheduled_at (report->batch) != NULL
+      || cb_batch_get_started_at (report->batch) != NULL
+      || cb_batch_get_finished_at (report->batch) != NULL)
+    lxw_format_get_xf_index (writer.date);
+
   summary_name = sheet_name (writer.workbook, _("Summary"), "Summary");
-  writer.sheet = workbook_add_worksheet (writer.workbook, summary_name);
-  write_summary (report, &writer, summary_name);
+  summary = workbook_add_worksheet (writer.workbook, summary_name);
 
   recipients_name = sheet_name (writer.workbook, _("Recipients"), "Recipients");
   writer.sheet = workbook_add_worksheet (writer.workbook, recipients_name);
+  /* Rows go to a temporary file a few bytes at a time: a larger buffer saves system calls. */
+  if (writer.sheet != NULL && writer.sheet->optimize_tmpfile != NULL)
+    setvbuf (writer.sheet->optimize_tmpfile, NULL, _IOFBF, XLSX_SHEET_BUFFER);
   writer.widths = g_new0 (guint, n);
   for (guint c = 0; c < n; c++)
     {
@@ -1536,6 +1798,7 @@ write_xlsx (Report        *report,
     }
   worksheet_freeze_panes (writer.sheet, 1, 0);
 
+  report->count_outcomes = TRUE;
   if (!foreach_recipient (report, xlsx_row, &writer, cancellable, error))
     goto out;
 
@@ -1548,6 +1811,12 @@ write_xlsx (Report        *report,
         width = 20;
       worksheet_set_column (writer.sheet, c, c, width, NULL);
     }
+
+  recipients = writer.sheet;
+  g_ptr_array_sort (report->outcomes, compare_outcomes);
+  writer.sheet = summary;
+  write_summary (report, &writer, summary_name);
+  writer.sheet = recipients;
 
   ret = TRUE;
 

@@ -101,4 +101,8 @@ GBytes     *cb_report_write_bytes_finish       (GAsyncResult        *result,
 void        cb_report_append_csv_field         (GString         *out,
                                                 const char      *value);
 
+/* Tests: whether reports read an SQLite store straight from its file (the default) or,
+ * as for any other database, through libgda. */
+void        cb_report_set_direct_reader_enabled (gboolean        enabled);
+
 G_END_DECLS
