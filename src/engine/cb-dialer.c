@@ -50,6 +50,7 @@ typedef struct
 {
   char   *batch_id;
   GQueue  marks;          /* of AttemptMark, newest last */
+  guint   n_failed;       /* marks that failed */
   gint64  next_window_ms; /* 0 when not waiting for the window */
 } BatchState;
 
@@ -231,6 +232,36 @@ pause_batch (CbDialer   *self,
 }
 
 static void
+mark_attempt_at (BatchState *state,
+                 gint64      at_ms,
+                 gboolean    failed)
+{
+  AttemptMark *mark;
+
+  mark = g_new0 (AttemptMark, 1);
+  mark->at_ms = at_ms;
+  mark->failed = failed;
+  g_queue_push_tail (&state->marks, mark);
+  state->n_failed += failed ? 1 : 0;
+}
+
+/* Drops the marks older than the auto-pause window: the counts stay exact at a cost that
+ * does not grow with the batch. */
+static void
+expire_marks (BatchState *state,
+              gint64      current)
+{
+  AttemptMark *mark;
+
+  while ((mark = g_queue_peek_head (&state->marks)) != NULL
+         && mark->at_ms < current - AUTO_PAUSE_WINDOW_MS)
+    {
+      state->n_failed -= mark->failed ? 1 : 0;
+      g_free (g_queue_pop_head (&state->marks));
+    }
+}
+
+static void
 mark_attempt (CbDialer     *self,
               const char   *batch_id,
               gboolean      failed,
@@ -238,32 +269,22 @@ mark_attempt (CbDialer     *self,
 {
   BatchState *state = get_batch_state (self, batch_id);
   gint64 current = now_ms ();
-  AttemptMark *mark;
-  guint n_failed = 0;
   guint n;
 
-  mark = g_new0 (AttemptMark, 1);
-  mark->at_ms = current;
-  mark->failed = failed;
-  g_queue_push_tail (&state->marks, mark);
-
-  while ((mark = g_queue_peek_head (&state->marks)) != NULL
-         && mark->at_ms < current - AUTO_PAUSE_WINDOW_MS)
-    g_free (g_queue_pop_head (&state->marks));
+  mark_attempt_at (state, current, failed);
+  expire_marks (state, current);
 
   n = g_queue_get_length (&state->marks);
-  for (GList *l = state->marks.head; l != NULL; l = l->next)
-    n_failed += ((AttemptMark *) l->data)->failed ? 1 : 0;
-
-  if (failed && n >= AUTO_PAUSE_MIN && n_failed * 2 >= n)
+  if (failed && n >= AUTO_PAUSE_MIN && state->n_failed * 2 >= n)
     {
       g_autofree char *reason = NULL;
 
       reason = g_strdup_printf (_("Paused automatically: %u of the last %u calls failed at the "
                                   "provider within two minutes (last error: %s). Resume when "
                                   "the provider works again."),
-                                n_failed, n, error != NULL ? error->message : _("unknown"));
+                                state->n_failed, n, error != NULL ? error->message : _("unknown"));
       g_queue_clear_full (&state->marks, g_free);
+      state->n_failed = 0;
       pause_batch (self, batch_id, reason);
     }
 }
@@ -320,7 +341,9 @@ place_call_cb (GObject      *object,
                    call_id, claim->attempt_id, store_error->message);
       mark_attempt (self, claim->batch_id, FALSE, NULL);
       emit_changed (self, claim->batch_id, claim->recipient_id);
-      goto out;
+      /* The recipient stays `dialing`: no slot opened, nothing to pump for. */
+      place_data_free (data);
+      return;
     }
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -494,12 +517,13 @@ fail_batch (CbDialer   *self,
 /* One running batch: claims what its concurrency, its account and its window allow.
  * Returns the next time it needs a look (0: only when something happens). */
 static gint64
-pump_batch (CbDialer   *self,
-            const char *batch_id,
-            GHashTable *account_dialing,
-            gint64      current)
+pump_batch (CbDialer        *self,
+            const char      *batch_id,
+            CbDialBatchInfo *info,
+            CbBatchCounters *counters_in,
+            GHashTable      *account_dialing,
+            gint64           current)
 {
-  g_autoptr(CbDialBatchInfo) info = NULL;
   g_autoptr(CbCallWindow) window = NULL;
   g_autoptr(GPtrArray) claims = NULL;
   g_autoptr(GDateTime) now = NULL;
@@ -514,10 +538,9 @@ pump_batch (CbDialer   *self,
   guint dialing_on_account;
   guint max;
 
-  info = cb_store_dialer_get_batch_info (self->store, batch_id, &error);
   if (info == NULL)
     {
-      g_warning ("Batch %s: %s", batch_id, error->message);
+      g_warning ("Batch %s cannot be read", batch_id);
       return 0;
     }
 
@@ -540,11 +563,12 @@ pump_batch (CbDialer   *self,
       return 0;
     }
 
-  if (!cb_store_get_batch_counters (self->store, batch_id, &counters, &error))
+  if (counters_in == NULL)
     {
-      g_warning ("Batch %s: %s", batch_id, error->message);
+      g_warning ("The counters of batch %s cannot be read", batch_id);
       return 0;
     }
+  counters = *counters_in;
 
   state = get_batch_state (self, batch_id);
   state->next_window_ms = 0;
@@ -630,10 +654,14 @@ static void
 pump (CbDialer *self)
 {
   g_autoptr(GHashTable) account_dialing = NULL;
+  g_autoptr(GPtrArray) infos = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) running = NULL;
+  g_autofree CbBatchCounters *counters = NULL;
+  g_autofree gboolean *counted = NULL;
   gint64 current = now_ms ();
   gint64 wake = 0;
+  guint n_running;
 
   running = cb_store_dialer_list_batches (self->store, CB_BATCH_STATUS_RUNNING, 0, &error);
   if (running == NULL)
@@ -643,26 +671,35 @@ pump (CbDialer *self)
       return;
     }
 
+  n_running = g_strv_length (running);
+  infos = g_ptr_array_new_full (n_running, (GDestroyNotify) cb_dial_batch_info_free);
+  counters = g_new0 (CbBatchCounters, MAX (n_running, 1));
+  counted = g_new0 (gboolean, MAX (n_running, 1));
+
   /* Calls in progress per account, across its running batches. */
   account_dialing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; running[i] != NULL; i++)
+  for (guint i = 0; i < n_running; i++)
     {
-      g_autoptr(CbDialBatchInfo) info = cb_store_dialer_get_batch_info (self->store, running[i], NULL);
-      CbBatchCounters counters = { 0 };
+      g_autoptr(GError) batch_error = NULL;
+      CbDialBatchInfo *info = cb_store_dialer_get_batch_info (self->store, running[i], &batch_error);
 
-      if (info == NULL || info->account_id == NULL
-          || !cb_store_get_batch_counters (self->store, running[i], &counters, NULL))
+      if (info == NULL)
+        g_warning ("Batch %s: %s", running[i], batch_error->message);
+      g_ptr_array_add (infos, info);
+      counted[i] = cb_store_get_batch_counters (self->store, running[i], &counters[i], NULL);
+      if (info == NULL || info->account_id == NULL || !counted[i])
         continue;
 
       g_hash_table_insert (account_dialing, g_strdup (info->account_id),
-                           GUINT_TO_POINTER (counters.dialing
+                           GUINT_TO_POINTER (counters[i].dialing
                                              + GPOINTER_TO_UINT (g_hash_table_lookup (account_dialing,
                                                                                       info->account_id))));
     }
 
-  for (guint i = 0; running[i] != NULL; i++)
+  for (guint i = 0; i < n_running; i++)
     {
-      gint64 next = pump_batch (self, running[i], account_dialing, current);
+      gint64 next = pump_batch (self, running[i], g_ptr_array_index (infos, i),
+                                counted[i] ? &counters[i] : NULL, account_dialing, current);
 
       if (next > 0 && (wake == 0 || next < wake))
         wake = next;

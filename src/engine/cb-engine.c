@@ -36,6 +36,9 @@ struct _CbEngine
   CbDialer          *dialer;
   CbOutbox          *outbox;         /* outgoing conversation.completed events */
   GHashTable        *accounts;       /* account id → CbDialerAccount */
+  GHashTable        *webhook_providers; /* name → ProvidersEntry */
+  GHashTable        *webhook_batches;   /* batch id → "1" when its agent has a webhook URL */
+  gint64             webhook_batches_at;
 
   guint              schedule_source;
   guint              clock_watch;
@@ -172,11 +175,28 @@ lookup_account (const char *account_id,
   return NULL;
 }
 
-static GPtrArray *
-lookup_webhook_providers (const char *name,
-                          gpointer    user_data)
+/* The providers that may have signed a webhook, read again at most once a second: at
+ * a thousand webhooks a second, listing the accounts for each one would cost more than
+ * verifying it. */
+#define WEBHOOK_PROVIDERS_TTL_US G_USEC_PER_SEC
+
+typedef struct
 {
-  CbEngine *self = user_data;
+  GPtrArray *providers;
+  gint64     expires_us;
+} ProvidersEntry;
+
+static void
+providers_entry_free (ProvidersEntry *entry)
+{
+  g_ptr_array_unref (entry->providers);
+  g_free (entry);
+}
+
+static GPtrArray *
+list_webhook_providers (CbEngine   *self,
+                        const char *name)
+{
   g_autoptr(GListModel) list = NULL;
   GPtrArray *providers = g_ptr_array_new_with_free_func (g_object_unref);
   guint n;
@@ -200,7 +220,67 @@ lookup_webhook_providers (const char *name,
   return providers;
 }
 
+static GPtrArray *
+lookup_webhook_providers (const char *name,
+                          gpointer    user_data)
+{
+  CbEngine *self = user_data;
+  ProvidersEntry *entry = g_hash_table_lookup (self->webhook_providers, name);
+  gint64 now = g_get_monotonic_time ();
+
+  if (entry == NULL || entry->expires_us <= now)
+    {
+      entry = g_new0 (ProvidersEntry, 1);
+      entry->providers = list_webhook_providers (self, name);
+      /* None found: look again next time, an account may be added meanwhile. */
+      entry->expires_us = entry->providers->len > 0 ? now + WEBHOOK_PROVIDERS_TTL_US : now;
+      g_hash_table_replace (self->webhook_providers, g_strdup (name), entry);
+    }
+
+  return g_ptr_array_ref (entry->providers);
+}
+
 /* Coalesced signals */
+
+/* Whether the agent of @batch_id sends conversation.completed events: only then are its
+ * finished recipients worth the outbox's look. Read again once a second. */
+static gboolean
+batch_has_webhook (CbEngine   *self,
+                   const char *batch_id)
+{
+  gint64 now = g_get_monotonic_time ();
+  gpointer value;
+
+  if (now - self->webhook_batches_at > G_USEC_PER_SEC)
+    {
+      g_hash_table_remove_all (self->webhook_batches);
+      self->webhook_batches_at = now;
+    }
+
+  if (!g_hash_table_lookup_extended (self->webhook_batches, batch_id, NULL, &value))
+    {
+      g_autoptr(GdaDataModel) model = NULL;
+      g_autoptr(GError) error = NULL;
+      const char *url = NULL;
+
+      model = cb_store_select (self->store, &error,
+                               "SELECT a.webhook_url FROM batches b"
+                               " JOIN agents a ON a.id = b.agent_id WHERE b.id = ##id::string",
+                               "id", batch_id,
+                               NULL);
+      if (model == NULL)
+        {
+          g_warning ("Could not read the agent of batch %s: %s", batch_id, error->message);
+          return TRUE;
+        }
+      if (gda_data_model_get_n_rows (model) > 0)
+        url = cb_store_model_get_string (model, 0, 0);
+      value = GINT_TO_POINTER (url != NULL && url[0] != '\0');
+      g_hash_table_insert (self->webhook_batches, g_strdup (batch_id), value);
+    }
+
+  return GPOINTER_TO_INT (value);
+}
 
 static gboolean
 flush_cb (gpointer user_data)
@@ -232,6 +312,16 @@ flush_cb (gpointer user_data)
       for (guint i = 0; i < len; i++)
         g_ptr_array_add (strv, g_strdup (ids[i]));
       g_ptr_array_add (strv, NULL);
+
+      if (self->outbox != NULL && batch_has_webhook (self, key))
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (cb_outbox_sweep (self->outbox, (const char * const *) strv->pdata, &error) < 0)
+            g_warning ("Could not queue the events of batch %s: %s", (const char *) key,
+                       error->message);
+        }
+
       g_signal_emit (self, signals[RECIPIENTS_CHANGED], 0, key, (GStrv) strv->pdata);
     }
 
@@ -370,14 +460,15 @@ cb_engine_start (CbEngine  *self,
                                 "webhook-url", webhook_url,
                                 "speed", self->sim_speed,
                                 NULL);
-      if (!cb_sim_server_listen (self->sim, "127.0.0.1", 0, error))
+      if (!cb_sim_server_listen_in_thread (self->sim, "127.0.0.1", 0, error))
         return FALSE;
     }
 
   self->started = TRUE;
   cb_dialer_start (self->dialer);
   self->outbox = cb_outbox_new (self->store);
-  cb_outbox_attach (self->outbox, self);
+  /* Not cb_outbox_attach(): flush_cb() hands it only the batches whose agent has a
+   * webhook URL. */
   cb_outbox_start (self->outbox);
   schedule_next (self);
   self->clock_watch = cb_clock_add_watch (clock_changed_cb, self, NULL);
@@ -699,6 +790,8 @@ cb_engine_dispose (GObject *object)
   g_clear_object (&self->receiver);
   g_clear_object (&self->sim);
   g_clear_object (&self->http);
+  g_clear_pointer (&self->webhook_providers, g_hash_table_unref);
+  g_clear_pointer (&self->webhook_batches, g_hash_table_unref);
   g_clear_pointer (&self->accounts, g_hash_table_unref);
   g_clear_object (&self->store);
 
@@ -746,6 +839,9 @@ cb_engine_init (CbEngine *self)
 
   self->accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) account_free);
+  self->webhook_providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                   (GDestroyNotify) providers_entry_free);
+  self->webhook_batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->dirty_batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->dirty_rcpts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) g_hash_table_unref);
@@ -807,6 +903,7 @@ cb_engine_set_provider_timeout (CbEngine *self,
   g_return_if_fail (CB_IS_ENGINE (self));
 
   self->provider_timeout_s = timeout_s;
+  g_hash_table_remove_all (self->webhook_providers);
   g_hash_table_remove_all (self->accounts);
 }
 

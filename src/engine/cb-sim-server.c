@@ -156,6 +156,18 @@ struct _CbSimServer
   GSource      *timer_source;
   guint64       next_timer_order;
   guint         n_pending_webhooks;
+  guint         n_in_flight;     /* webhook requests whose answer has not been read */
+
+  /* With cb_sim_server_listen_in_thread(): everything above is used by the thread
+   * that serves, which holds @lock except while it waits for its sockets and timers;
+   * properties are set from any thread under @lock. */
+  GMutex        lock;
+  GMainContext *context;         /* NULL: the global default context */
+  GThread      *thread;
+  GCond         started_cond;
+  gboolean      thread_started;
+  gboolean      stopping;
+  GError       *listen_error;
 };
 
 G_DEFINE_FINAL_TYPE (CbSimServer, cb_sim_server, G_TYPE_OBJECT)
@@ -193,6 +205,30 @@ static gint64
 now_ms (void)
 {
   return g_get_real_time () / 1000;
+}
+
+/* Timeouts in the context the simulator serves from. */
+static guint
+sim_timeout_add (CbSimServer    *self,
+                 guint           interval_ms,
+                 GSourceFunc     func,
+                 gpointer        data,
+                 GDestroyNotify  notify)
+{
+  g_autoptr(GSource) source = g_timeout_source_new (interval_ms);
+
+  g_source_set_callback (source, func, data, notify);
+  return g_source_attach (source, self->context);
+}
+
+static void
+sim_source_remove (CbSimServer *self,
+                   guint        id)
+{
+  GSource *source = g_main_context_find_source_by_id (self->context, id);
+
+  if (source != NULL)
+    g_source_destroy (source);
 }
 
 /* Calls */
@@ -241,7 +277,9 @@ sim_call_detach (SimCall *call)
 {
   if (call->timer != NULL)
     g_sequence_remove (g_steal_pointer (&call->timer));
-  g_clear_handle_id (&call->retry_id, g_source_remove);
+  if (call->retry_id != 0 && call->server != NULL)
+    sim_source_remove (call->server, call->retry_id);
+  call->retry_id = 0;
   call->server = NULL;
 }
 
@@ -591,9 +629,8 @@ delivery_sent_cb (GObject      *object,
       g_debug ("Webhook %s of %s failed (%s), retrying", delivery->event, call->call_id,
                error ? error->message : soup_message_get_reason_phrase (msg));
       delivery->attempt++;
-      call->retry_id = g_timeout_add_full (G_PRIORITY_DEFAULT, scaled_ms (self, delay),
-                                           retry_delivery_cb, sim_call_ref (call),
-                                           (GDestroyNotify) sim_call_unref);
+      call->retry_id = sim_timeout_add (self, scaled_ms (self, delay), retry_delivery_cb,
+                                        sim_call_ref (call), (GDestroyNotify) sim_call_unref);
     }
   else
     {
@@ -1041,7 +1078,7 @@ slow_finished_cb (SoupServerMessage *msg,
 
   if (g_hash_table_steal_extended (self->slow, msg, NULL, &id))
     {
-      g_source_remove (GPOINTER_TO_UINT (id));
+      sim_source_remove (self, GPOINTER_TO_UINT (id));
       g_object_unref (msg);
     }
 }
@@ -1079,7 +1116,7 @@ delay_response (CbSimServer       *self,
   answer->self = self;
   answer->msg = msg;
   soup_server_message_pause (msg);
-  id = g_timeout_add_full (G_PRIORITY_DEFAULT, self->slow_delay_ms, slow_answer_cb, answer, g_free);
+  id = sim_timeout_add (self, self->slow_delay_ms, slow_answer_cb, answer, g_free);
   g_hash_table_insert (self->slow, g_object_ref (msg), GUINT_TO_POINTER (id));
   g_signal_connect (msg, "finished", G_CALLBACK (slow_finished_cb), self);
 }
@@ -1390,9 +1427,144 @@ cb_sim_server_get_url (CbSimServer *self)
 guint
 cb_sim_server_get_n_pending_webhooks (CbSimServer *self)
 {
+  guint n;
+
   g_return_val_if_fail (CB_IS_SIM_SERVER (self), 0);
 
-  return self->n_pending_webhooks;
+  g_mutex_lock (&self->lock);
+  n = self->n_pending_webhooks;
+  g_mutex_unlock (&self->lock);
+
+  return n;
+}
+
+/* Serving from a thread */
+
+static void sim_shutdown (CbSimServer *self);
+
+/* The lock of the simulator whose thread this is: held while it works, released while it
+ * waits, so other threads set properties between two turns of its loop. */
+static GPrivate sim_thread_lock;
+
+static int
+sim_thread_poll (GPollFD *fds,
+                 guint    n_fds,
+                 int      timeout_ms)
+{
+  GMutex *lock = g_private_get (&sim_thread_lock);
+  int ret;
+
+  g_mutex_unlock (lock);
+  ret = g_poll (fds, n_fds, timeout_ms);
+  g_mutex_lock (lock);
+
+  return ret;
+}
+
+static void
+attach_timer_source (CbSimServer *self)
+{
+  if (self->timer_source != NULL)
+    g_source_destroy (self->timer_source);
+  g_clear_pointer (&self->timer_source, g_source_unref);
+
+  self->timer_source = g_source_new (&timer_source_funcs, sizeof (GSource));
+  g_source_set_name (self->timer_source, "[callboard-sim] call timers");
+  g_source_set_callback (self->timer_source, run_timers_cb, self, NULL);
+  g_source_attach (self->timer_source, self->context);
+  update_timer_source (self);
+}
+
+typedef struct
+{
+  CbSimServer *self;
+  char        *host;
+  guint16      port;
+} ThreadStart;
+
+static gpointer
+sim_thread_main (gpointer data)
+{
+  ThreadStart *start = data;
+  CbSimServer *self = start->self;
+  GError *error = NULL;
+  gboolean ok;
+
+  g_main_context_push_thread_default (self->context);
+  g_private_set (&sim_thread_lock, &self->lock);
+  g_mutex_lock (&self->lock);
+
+  /* Sources and connections belong to the context that is current when they are made. */
+  attach_timer_source (self);
+  g_clear_object (&self->webhook_session);
+  self->webhook_session = soup_session_new_with_options ("max-conns", MAX_CONNECTIONS,
+                                                         "max-conns-per-host", MAX_CONNECTIONS,
+                                                         "timeout", self->webhook_timeout_s,
+                                                         "user-agent", "Retell-Simulator/"
+                                                                       PACKAGE_VERSION " ",
+                                                         NULL);
+  ok = cb_sim_server_listen (self, start->host, start->port, &error);
+
+  self->listen_error = error;
+  self->thread_started = TRUE;
+  g_cond_signal (&self->started_cond);
+  g_free (start->host);
+  g_free (start);
+
+  while (ok && !self->stopping)
+    g_main_context_iteration (self->context, TRUE);
+
+  /* Everything the simulator started ends here, in its own context. */
+  sim_shutdown (self);
+  for (guint i = 0; i < 20; i++)
+    {
+      while (g_main_context_iteration (self->context, FALSE))
+        ;
+      g_mutex_unlock (&self->lock);
+      g_usleep (1000);
+      g_mutex_lock (&self->lock);
+    }
+
+  g_mutex_unlock (&self->lock);
+  g_main_context_pop_thread_default (self->context);
+
+  return NULL;
+}
+
+gboolean
+cb_sim_server_listen_in_thread (CbSimServer  *self,
+                                const char   *host,
+                                guint16       port,
+                                GError      **error)
+{
+  ThreadStart *start;
+
+  g_return_val_if_fail (CB_IS_SIM_SERVER (self), FALSE);
+  g_return_val_if_fail (host != NULL, FALSE);
+  g_return_val_if_fail (self->url == NULL && self->thread == NULL, FALSE);
+
+  self->context = g_main_context_new ();
+  g_main_context_set_poll_func (self->context, sim_thread_poll);
+
+  start = g_new0 (ThreadStart, 1);
+  start->self = self;
+  start->host = g_strdup (host);
+  start->port = port;
+
+  g_mutex_lock (&self->lock);
+  self->thread = g_thread_new ("callboard-sim", sim_thread_main, start);
+  while (!self->thread_started)
+    g_cond_wait (&self->started_cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+
+  if (self->listen_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->listen_error));
+      g_thread_join (g_steal_pointer (&self->thread));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* GObject */
@@ -1426,10 +1598,10 @@ cb_sim_server_constructed (GObject *object)
                                                          NULL);
 }
 
+/* Stops serving and drops every call's timers and webhooks; safe to repeat. */
 static void
-cb_sim_server_dispose (GObject *object)
+sim_shutdown (CbSimServer *self)
 {
-  CbSimServer *self = CB_SIM_SERVER (object);
   GHashTableIter iter;
   gpointer key, value;
 
@@ -1449,7 +1621,7 @@ cb_sim_server_dispose (GObject *object)
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       g_signal_handlers_disconnect_by_func (key, slow_finished_cb, self);
-      g_source_remove (GPOINTER_TO_UINT (value));
+      sim_source_remove (self, GPOINTER_TO_UINT (value));
       soup_server_message_unpause (key);
       g_object_unref (key);
       g_hash_table_iter_steal (&iter);
@@ -1462,6 +1634,23 @@ cb_sim_server_dispose (GObject *object)
   if (self->webhook_session != NULL)
     soup_session_abort (self->webhook_session);
   g_clear_object (&self->webhook_session);
+}
+
+static void
+cb_sim_server_dispose (GObject *object)
+{
+  CbSimServer *self = CB_SIM_SERVER (object);
+
+  if (self->thread != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      self->stopping = TRUE;
+      g_mutex_unlock (&self->lock);
+      g_main_context_wakeup (self->context);
+      g_thread_join (g_steal_pointer (&self->thread));
+    }
+
+  sim_shutdown (self);
 
   G_OBJECT_CLASS (cb_sim_server_parent_class)->dispose (object);
 }
@@ -1480,12 +1669,16 @@ cb_sim_server_finalize (GObject *object)
   g_clear_pointer (&self->authorization, g_free);
   g_clear_pointer (&self->webhook_url, g_free);
   g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_error (&self->listen_error);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->started_cond);
 
   G_OBJECT_CLASS (cb_sim_server_parent_class)->finalize (object);
 }
 
 static void
-cb_sim_server_get_property (GObject    *object,
+cb_sim_server_get_property_locked (GObject    *object,
                             guint       prop_id,
                             GValue     *value,
                             GParamSpec *pspec)
@@ -1578,7 +1771,7 @@ set_uint (CbSimServer *self,
 }
 
 static void
-cb_sim_server_set_property (GObject      *object,
+cb_sim_server_set_property_locked (GObject      *object,
                             guint         prop_id,
                             const GValue *value,
                             GParamSpec   *pspec)
@@ -1669,6 +1862,32 @@ rate_param (const char *name,
 }
 
 static void
+cb_sim_server_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  CbSimServer *self = CB_SIM_SERVER (object);
+
+  g_mutex_lock (&self->lock);
+  cb_sim_server_get_property_locked (object, prop_id, value, pspec);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+cb_sim_server_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  CbSimServer *self = CB_SIM_SERVER (object);
+
+  g_mutex_lock (&self->lock);
+  cb_sim_server_set_property_locked (object, prop_id, value, pspec);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
 cb_sim_server_class_init (CbSimServerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1727,10 +1946,9 @@ cb_sim_server_init (CbSimServer *self)
   self->slow = g_hash_table_new (NULL, NULL);
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->timers = g_sequence_new ((GDestroyNotify) sim_timer_free);
-  self->timer_source = g_source_new (&timer_source_funcs, sizeof (GSource));
-  g_source_set_name (self->timer_source, "[callboard-sim] call timers");
-  g_source_set_callback (self->timer_source, run_timers_cb, self, NULL);
-  g_source_attach (self->timer_source, NULL);
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->started_cond);
+  attach_timer_source (self);
 
   self->api_key = g_strdup ("");
   self->authorization = g_strdup ("Bearer ");

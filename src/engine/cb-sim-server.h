@@ -50,6 +50,14 @@ gboolean     cb_sim_server_listen   (CbSimServer  *self,
                                      const char   *host,
                                      guint16       port,
                                      GError      **error);
+/* The same, served from a thread of its own with its own GMainContext (the engine's
+ * in-process simulator, so that the engine and the simulator share the work of a call
+ * between two cores). Properties may then be set from any thread; they take effect from
+ * the simulator's next turn. */
+gboolean     cb_sim_server_listen_in_thread (CbSimServer *self,
+                                     const char   *host,
+                                     guint16       port,
+                                     GError      **error);
 const char  *cb_sim_server_get_url  (CbSimServer  *self);
 /* Webhook deliveries started and not yet finished (sent, or given up after retries). */
 guint        cb_sim_server_get_n_pending_webhooks (CbSimServer *self);
