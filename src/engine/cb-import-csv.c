@@ -16,7 +16,8 @@
  * - Every record is one row and every line break outside quotes ends one, so an empty
  *   line is a (blank) row; CR LF, LF and a lone CR each count once.
  * - Cells are kept exactly as written: no trimming of spaces or tabs.
- * - The file is read in 64 KiB pieces; only the rows of the piece at hand are held.
+ * - The file is read in 64 KiB pieces; only the rows of the piece at hand are held, their
+ *   cells in one array that is reused from piece to piece.
  */
 
 #define G_LOG_DOMAIN "callboard-import"
@@ -31,10 +32,12 @@
 
 #define CHUNK_SIZE (64 * 1024)
 
+/* A row parsed and not handed out yet: cells[first … first + n_cells - 1]. */
 typedef struct
 {
-  guint      row;
-  GPtrArray *cells;
+  guint row;
+  guint first;
+  guint n_cells;
 } CsvRow;
 
 typedef struct
@@ -49,24 +52,18 @@ typedef struct
   gboolean           started;
   gboolean           finished;
 
-  /* Rows parsed and not handed out yet, oldest first. */
-  GQueue             rows;
-  GPtrArray         *current;
+  /* Rows parsed and not handed out yet, oldest first, from rows[next_row] on; the cells
+   * of all of them, and of the row being parsed, in order (NULL once handed out). */
+  GArray            *rows;
+  guint              next_row;
+  GPtrArray         *cells;
+  gboolean           in_row;
+  guint              current_first;
+  guint              current_n_cells;
   guint              row_number;
   int                last_terminator;
   GError            *error;
 } CbCsvReader;
-
-static void
-csv_row_free (CsvRow *row)
-{
-  if (row->cells != NULL)
-    {
-      g_ptr_array_set_free_func (row->cells, g_free);
-      g_ptr_array_unref (row->cells);
-    }
-  g_free (row);
-}
 
 static int
 never_space (unsigned char c)
@@ -91,11 +88,16 @@ on_field (void   *data,
       return;
     }
 
-  if (self->current == NULL)
-    self->current = g_ptr_array_new ();
-  if (self->parent.max_cells > 0 && self->current->len >= self->parent.max_cells)
+  if (!self->in_row)
+    {
+      self->in_row = TRUE;
+      self->current_first = self->cells->len;
+      self->current_n_cells = 0;
+    }
+  if (self->parent.max_cells > 0 && self->current_n_cells >= self->parent.max_cells)
     return;
-  g_ptr_array_add (self->current, len > 0 ? g_strndup (data, len) : NULL);
+  g_ptr_array_add (self->cells, len > 0 ? g_strndup (data, len) : NULL);
+  self->current_n_cells++;
 }
 
 static void
@@ -103,8 +105,8 @@ on_row_end (int   terminator,
             void *user_data)
 {
   CbCsvReader *self = user_data;
-  CsvRow *row;
-  gboolean empty = self->current == NULL;
+  CsvRow row;
+  gboolean empty = !self->in_row;
 
   if (self->error != NULL)
     return;
@@ -117,10 +119,30 @@ on_row_end (int   terminator,
     }
   self->last_terminator = terminator;
 
-  row = g_new0 (CsvRow, 1);
-  row->row = ++self->row_number;
-  row->cells = g_steal_pointer (&self->current);
-  g_queue_push_tail (&self->rows, row);
+  row.row = ++self->row_number;
+  row.first = empty ? self->cells->len : self->current_first;
+  row.n_cells = empty ? 0 : self->current_n_cells;
+  g_array_append_val (self->rows, row);
+  self->in_row = FALSE;
+}
+
+/* Once every parsed row is handed out: empties the arrays for the next piece, keeping
+ * the cells of a row still being parsed. */
+static void
+compact (CbCsvReader *self)
+{
+  guint kept = self->in_row ? self->cells->len - self->current_first : 0;
+
+  g_assert (self->next_row == self->rows->len);
+
+  if (kept > 0)
+    memmove (self->cells->pdata, self->cells->pdata + self->current_first,
+             kept * sizeof (gpointer));
+  self->current_first = 0;
+  /* Every cell before the kept ones was handed out (NULL): nothing to free. */
+  g_ptr_array_set_size (self->cells, kept);
+  g_array_set_size (self->rows, 0);
+  self->next_row = 0;
 }
 
 /* The delimiter of the first line of @data: the most frequent of , ; and tab outside
@@ -303,17 +325,19 @@ cb_csv_reader_next_row (CbRowReader  *reader,
                         GError      **error)
 {
   CbCsvReader *self = (CbCsvReader *)reader;
-  CsvRow *row;
+  const CsvRow *row;
 
   if (!self->started && !start (self, error))
     return CB_ROW_READER_ERROR;
 
-  while (g_queue_is_empty (&self->rows))
+  while (self->next_row == self->rows->len)
     {
       gssize n;
 
       if (self->finished)
         return CB_ROW_READER_END;
+
+      compact (self);
 
       n = read_chunk (self, error);
       if (n < 0)
@@ -333,15 +357,15 @@ cb_csv_reader_next_row (CbRowReader  *reader,
         return CB_ROW_READER_ERROR;
     }
 
-  row = g_queue_pop_head (&self->rows);
+  row = &g_array_index (self->rows, CsvRow, self->next_row++);
   *row_number = row->row;
-  if (row->cells != NULL)
+  for (guint i = 0; i < row->n_cells; i++)
     {
-      for (guint i = 0; i < row->cells->len; i++)
-        g_ptr_array_add (cells, g_ptr_array_index (row->cells, i));
-      g_ptr_array_set_size (row->cells, 0);
+      gpointer *cell = &self->cells->pdata[row->first + i];
+
+      g_ptr_array_add (cells, *cell);
+      *cell = NULL;
     }
-  csv_row_free (row);
 
   return CB_ROW_READER_ROW;
 }
@@ -353,12 +377,10 @@ cb_csv_reader_free (CbRowReader *reader)
 
   if (self->parser_ready)
     csv_free (&self->parser);
-  g_queue_clear_full (&self->rows, (GDestroyNotify)csv_row_free);
-  if (self->current != NULL)
-    {
-      g_ptr_array_set_free_func (self->current, g_free);
-      g_ptr_array_unref (self->current);
-    }
+  for (guint i = 0; i < self->cells->len; i++)
+    g_free (self->cells->pdata[i]);
+  g_ptr_array_unref (self->cells);
+  g_array_unref (self->rows);
   g_clear_error (&self->error);
   g_clear_object (&self->stream);
   g_free (self->buffer);
@@ -388,7 +410,8 @@ cb_import_csv_reader_new (GInputStream  *stream,
   self->parent.max_bytes = max_bytes;
   self->stream = g_object_ref (stream);
   self->buffer = g_malloc (CHUNK_SIZE);
-  g_queue_init (&self->rows);
+  self->rows = g_array_new (FALSE, FALSE, sizeof (CsvRow));
+  self->cells = g_ptr_array_new ();
 
   return &self->parent;
 }

@@ -24,12 +24,15 @@
  *   only when the number is otherwise fine.
  *
  * Speed: rows are read in the calling thread and handed, 1,024 at a time, to a pool of
- * worker threads that parse the phone numbers (libphonenumber is thread-safe and is where
- * the time goes). The checks that depend on order (duplicates) and the counting run in
- * the calling thread, chunk by chunk in file order, so the result never depends on
- * scheduling. At most a few chunks are in flight. Each phone text is parsed once per
- * file (see memo_key()): repeated numbers cost a lookup. What grows with the file is one
- * entry per distinct number, for the duplicate check and that memo. */
+ * worker threads that parse the phone numbers (the phone layer is thread-safe and is
+ * where the time goes) and free the cells nobody keeps. The checks that depend on order
+ * (duplicates) and the counting run in the calling thread, chunk by chunk in file order,
+ * so the result never depends on scheduling. At most a few chunks are in flight, and
+ * their memory is reused. Plain numbers ("+1 (415) 555-0100") are parsed row by row, which
+ * the phone layer does quickly; any other text is parsed once per file (see
+ * validate_phone()), as libphonenumber takes longer over it. What grows with the file is
+ * one entry per distinct valid number, for the duplicate check, and one per distinct
+ * text that is not a plain number. */
 
 #define G_LOG_DOMAIN "callboard-import"
 
@@ -431,10 +434,6 @@ typedef struct
   char         **cells;        /* n_rows × importer->n_columns; NULL is empty */
   CbPhoneResult  results[CHUNK_ROWS];
   CbParsedPhone  parsed[CHUNK_ROWS];
-  /* The memo entry of each row's phone text: filled from this row when it is the
-   * first with that text, read by the later ones (which the workers skip). */
-  ParseResult   *memo[CHUNK_ROWS];
-  gboolean       repeat[CHUNK_ROWS];
   gboolean       done;
 } Chunk;
 
@@ -454,6 +453,9 @@ struct _Importer
   guint           phone_index;
   guint           chunk_rows;     /* rows per chunk: fewer for very wide files */
   NumberSet       seen;
+
+  /* Text that is not a plain number → ParseResult, shared by the workers. */
+  GMutex          memo_mutex;
   GHashTable     *memo;
 
   GThreadPool    *pool;
@@ -461,46 +463,142 @@ struct _Importer
   GCond           cond;
   GQueue          pending;
   Chunk          *filling;
+  /* Finished chunks whose memory the next ones reuse. */
+  GQueue          spare;
 };
 
 static Chunk *
 chunk_new (Importer *importer)
 {
-  Chunk *chunk = g_new (Chunk, 1);
+  Chunk *chunk = g_queue_pop_head (&importer->spare);
 
-  chunk->importer = importer;
+  if (chunk == NULL)
+    {
+      chunk = g_new (Chunk, 1);
+      chunk->importer = importer;
+      chunk->cells = g_new0 (char *, (gsize)importer->chunk_rows * importer->n_columns);
+    }
+
   chunk->n_rows = 0;
   chunk->done = FALSE;
-  chunk->cells = g_new0 (char *, (gsize)importer->chunk_rows * importer->n_columns);
 
   return chunk;
+}
+
+/* Frees the cells of @chunk that are left, keeping the array all NULL. */
+static void
+chunk_clear_cells (Chunk *chunk)
+{
+  gsize n = (gsize)chunk->n_rows * chunk->importer->n_columns;
+
+  for (gsize i = 0; i < n; i++)
+    g_clear_pointer (&chunk->cells[i], g_free);
 }
 
 static void
 chunk_free (Chunk *chunk)
 {
-  gsize n = (gsize)chunk->n_rows * chunk->importer->n_columns;
-
-  for (gsize i = 0; i < n; i++)
-    g_free (chunk->cells[i]);
+  chunk_clear_cells (chunk);
   g_free (chunk->cells);
   g_free (chunk);
+}
+
+/* Done with @chunk: keeps it for reuse (a few at most) or frees it. */
+static void
+chunk_recycle (Chunk *chunk)
+{
+  Importer *importer = chunk->importer;
+
+  if (importer->spare.length > MAX_PENDING)
+    {
+      chunk_free (chunk);
+      return;
+    }
+
+  chunk_clear_cells (chunk);
+  chunk->n_rows = 0;
+  g_queue_push_head (&importer->spare, chunk);
+}
+
+/* A text made of digits, the punctuation ( ) - . / and spaces, with at most a leading
+ * "+", between ASCII white space: one the phone layer parses quickly. A FALSE answer
+ * only costs time. */
+static gboolean
+is_plain_number (const char *text)
+{
+  const char *p = text;
+
+  while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+    p++;
+  if (*p == '+')
+    p++;
+  for (; *p != '\0'; p++)
+    {
+      if (!g_ascii_isdigit (*p) && strchr (" ()-./\t\n\v\f\r", *p) == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* cb_phone_validate() for a phone cell; any text other than a plain number is parsed
+ * once per file. Called from the workers. */
+static CbPhoneResult
+validate_phone (Importer      *self,
+                const char    *phone,
+                CbParsedPhone *parsed)
+{
+  ParseResult *memo;
+  CbPhoneResult result;
+
+  if (phone == NULL || is_plain_number (phone))
+    return cb_phone_validate (phone != NULL ? phone : "", self->region, parsed);
+
+  g_mutex_lock (&self->memo_mutex);
+  memo = g_hash_table_lookup (self->memo, phone);
+  if (memo != NULL)
+    {
+      result = memo->result;
+      *parsed = memo->parsed;
+    }
+  g_mutex_unlock (&self->memo_mutex);
+  if (memo != NULL)
+    return result;
+
+  result = cb_phone_validate (phone, self->region, parsed);
+
+  g_mutex_lock (&self->memo_mutex);
+  if (!g_hash_table_contains (self->memo, phone))
+    {
+      memo = g_new (ParseResult, 1);
+      memo->result = result;
+      memo->parsed = *parsed;
+      g_hash_table_insert (self->memo, g_strdup (phone), memo);
+    }
+  g_mutex_unlock (&self->memo_mutex);
+
+  return result;
 }
 
 static void
 parse_chunk (Chunk *chunk)
 {
   Importer *importer = chunk->importer;
+  gboolean keep = importer->keep_recipients || importer->keep_invalid;
 
   for (guint i = 0; i < chunk->n_rows; i++)
     {
-      const char *phone = chunk->cells[(gsize)i * importer->n_columns + importer->phone_index];
+      char **cells = &chunk->cells[(gsize)i * importer->n_columns];
 
-      if (chunk->repeat[i])
-        continue;
+      chunk->results[i] = validate_phone (importer, cells[importer->phone_index],
+                                          &chunk->parsed[i]);
 
-      chunk->results[i] = cb_phone_validate (phone != NULL ? phone : "", importer->region,
-                                             &chunk->parsed[i]);
+      /* Nothing else reads the cells then: the worker frees them, not the reading thread. */
+      if (!keep)
+        {
+          for (guint j = 0; j < importer->n_columns; j++)
+            g_clear_pointer (&cells[j], g_free);
+        }
     }
 }
 
@@ -590,20 +688,7 @@ finish_chunk (Importer *self,
   for (guint i = 0; i < chunk->n_rows; i++)
     {
       CbParsedPhone *parsed = &chunk->parsed[i];
-      ParseResult *memo = chunk->memo[i];
       int reason = -1;
-
-      /* The first row with a text precedes the others and is finished first. */
-      if (memo != NULL && chunk->repeat[i])
-        {
-          chunk->results[i] = memo->result;
-          *parsed = memo->parsed;
-        }
-      else if (memo != NULL)
-        {
-          memo->result = chunk->results[i];
-          memo->parsed = *parsed;
-        }
 
       switch (chunk->results[i])
         {
@@ -699,7 +784,7 @@ drain (Importer *self,
 
       g_queue_pop_head (&self->pending);
       finish_chunk (self, chunk);
-      chunk_free (chunk);
+      chunk_recycle (chunk);
     }
 }
 
@@ -735,73 +820,14 @@ importer_clear (Importer *self)
     g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
   g_queue_clear_full (&self->pending, (GDestroyNotify)chunk_free);
   g_clear_pointer (&self->filling, chunk_free);
+  g_queue_clear_full (&self->spare, (GDestroyNotify)chunk_free);
   number_set_clear (&self->seen);
   g_clear_pointer (&self->memo, g_hash_table_unref);
+  g_mutex_clear (&self->memo_mutex);
   g_clear_pointer (&self->region, g_free);
   g_clear_pointer (&self->allowed, g_strfreev);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
-}
-
-/* The memo key of a phone cell, NULL when it is blank. A text made only of digits,
- * spaces and the punctuation ( ) - . / after at most one leading "+" means to
- * libphonenumber exactly its digits (and the plus): all such texts share the key
- * "+digits" or "digits", so "(415) 555-0100" and "415.555.0100" are parsed once (two
- * digits with punctuation can be unparsable where the bare digits are merely invalid:
- * the same reason either way). Any other text is a key of its own, after "=". */
-static char *
-memo_key (const char *cell)
-{
-  g_autofree char *text = trim_dup (cell);
-  char key[72];
-  const char *p = text;
-  gsize n = 0;
-
-  if (text[0] == '\0')
-    return NULL;
-
-  if (strlen (text) > 64)
-    return g_strconcat ("=", text, NULL);
-
-  if (*p == '+')
-    key[n++] = *p++;
-  for (; *p != '\0'; p++)
-    {
-      if (g_ascii_isdigit (*p))
-        key[n++] = *p;
-      else if (strchr (" ()-./", *p) == NULL)
-        return g_strconcat ("=", text, NULL);
-    }
-  key[n] = '\0';
-
-  return g_strdup (key);
-}
-
-/* Links row @index of @chunk to the memo entry of its phone text. */
-static void
-remember_phone (Importer *self,
-                Chunk    *chunk,
-                guint     index)
-{
-  const char *phone = chunk->cells[(gsize)index * self->n_columns + self->phone_index];
-  g_autofree char *key = phone != NULL ? memo_key (phone) : NULL;
-  ParseResult *memo = NULL;
-
-  chunk->repeat[index] = FALSE;
-
-  if (key != NULL)
-    {
-      memo = g_hash_table_lookup (self->memo, key);
-      if (memo != NULL)
-        chunk->repeat[index] = TRUE;
-      else
-        {
-          memo = g_new0 (ParseResult, 1);
-          g_hash_table_insert (self->memo, g_steal_pointer (&key), memo);
-        }
-    }
-
-  chunk->memo[index] = memo;
 }
 
 static void
@@ -1052,7 +1078,6 @@ read_rows (Importer               *self,
               g_free (g_ptr_array_index (cells, i));
           }
         g_ptr_array_set_size (cells, 0);
-        remember_phone (self, chunk, chunk->n_rows);
         chunk->rows[chunk->n_rows++] = row;
 
         if (chunk->n_rows == self->chunk_rows)
@@ -1092,7 +1117,7 @@ read_rows (Importer               *self,
     {
       parse_chunk (self->filling);
       finish_chunk (self, self->filling);
-      g_clear_pointer (&self->filling, chunk_free);
+      g_clear_pointer (&self->filling, chunk_recycle);
     }
   else
     {
@@ -1130,6 +1155,8 @@ importer_init (Importer               *self,
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   g_queue_init (&self->pending);
+  g_queue_init (&self->spare);
+  g_mutex_init (&self->memo_mutex);
   self->memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->display_name = display_name;
 
