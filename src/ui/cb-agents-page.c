@@ -17,15 +17,7 @@
 
 struct _CbAgentsPage
 {
-  CbPage         parent_instance;
-
-  /* provider account id → its name, for the rows' subtitles */
-  GHashTable    *account_names;
-
-  GtkStack      *stack;
-  GtkLabel      *count_label;
-  GtkListBox    *list_box;
-  AdwStatusPage *error_status;
+  CbPage parent_instance;
 };
 
 G_DEFINE_FINAL_TYPE (CbAgentsPage, cb_agents_page, CB_TYPE_PAGE)
@@ -34,24 +26,21 @@ static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
 {
-  CbAgentsPage *self = user_data;
+  CbPage *page = user_data;
   CbAgent *agent = item;
-  const char *account_name;
   g_autofree char *subtitle = NULL;
   GtkWidget *row;
   GtkWidget *avatar;
 
-  g_assert (CB_IS_AGENTS_PAGE (self));
+  g_assert (CB_IS_AGENTS_PAGE (page));
   g_assert (CB_IS_AGENT (agent));
-
-  account_name = g_hash_table_lookup (self->account_names,
-                                      cb_agent_get_provider_account_id (agent));
-  if (account_name == NULL)
-    account_name = cb_agent_get_provider_account_id (agent);
 
   /* Translators: an agent's provider account and the provider's id of the agent,
    * "Simulator · agent_1234" */
-  subtitle = g_strdup_printf (_("%s · %s"), account_name, cb_agent_get_provider_agent_id (agent));
+  subtitle = g_strdup_printf (_("%s · %s"),
+                              cb_page_get_account_name (page,
+                                                        cb_agent_get_provider_account_id (agent)),
+                              cb_agent_get_provider_agent_id (agent));
 
   row = adw_action_row_new ();
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -70,126 +59,50 @@ create_row (gpointer item,
   return row;
 }
 
-static gboolean
-cb_agents_page_reload (CbPage   *page,
-                       CbStore  *store,
-                       GError  **error)
+static char *
+format_count (guint n_agents)
 {
-  CbAgentsPage *self = CB_AGENTS_PAGE (page);
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GListModel) accounts = NULL;
-  g_autoptr(GListModel) agents = NULL;
-  g_autofree char *count = NULL;
-  guint n_agents;
-
-  if (!(accounts = cb_store_list_provider_accounts (store, &local_error)) ||
-      !(agents = cb_store_list_agents (store, &local_error)))
-    {
-      cb_page_show_error (page, self->stack, self->error_status, local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  g_hash_table_remove_all (self->account_names);
-  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
-    {
-      g_autoptr(CbProviderAccount) account = g_list_model_get_item (accounts, i);
-
-      g_hash_table_insert (self->account_names,
-                           g_strdup (cb_provider_account_get_id (account)),
-                           g_strdup (cb_provider_account_get_name (account)));
-    }
-
-  n_agents = g_list_model_get_n_items (agents);
-  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Agent", "%u Agents", n_agents),
-                           n_agents);
-  gtk_label_set_label (self->count_label, count);
-
-  cb_page_show_model (page, self->stack, self->list_box, agents, create_row);
-
-  return TRUE;
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Agent", "%u Agents", n_agents),
+                          n_agents);
 }
 
-static void
-add_action (GtkWidget  *widget,
-            const char *action_name,
-            GVariant   *param)
+static char *
+delete_body (CbStore     *store,
+             const char  *id,
+             GError     **error)
 {
-  cb_page_open_editor (CB_PAGE (widget), CB_CATALOG_KIND_AGENT, NULL);
-}
-
-static void
-edit_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  cb_page_open_editor (CB_PAGE (widget), CB_CATALOG_KIND_AGENT, g_variant_get_string (param, NULL));
-}
-
-static void
-delete_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  CbPage *page = CB_PAGE (widget);
-  const char *id = g_variant_get_string (param, NULL);
   g_autoptr(CbAgent) agent = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *body = NULL;
 
-  if (cb_page_get_store (page) == NULL)
-    return;
-
-  if (!(agent = cb_store_get_agent (cb_page_get_store (page), id, &error)))
-    {
-      cb_page_toast (page, error->message);
-      return;
-    }
+  if (!(agent = cb_store_get_agent (store, id, error)))
+    return NULL;
 
   /* Translators: %s is an agent's name */
-  body = g_strdup_printf (_("“%s” will be removed from Callboard. Finished batches keep their "
+  return g_strdup_printf (_("“%s” will be removed from Callboard. Finished batches keep their "
                             "records."), cb_agent_get_name (agent));
-  cb_page_confirm_delete (page, id, _("Delete Agent?"), body, _("Cannot Delete Agent"),
-                          cb_store_delete_agent);
 }
 
-static void
-cb_agents_page_finalize (GObject *object)
-{
-  CbAgentsPage *self = (CbAgentsPage *)object;
-
-  g_clear_pointer (&self->account_names, g_hash_table_unref);
-
-  G_OBJECT_CLASS (cb_agents_page_parent_class)->finalize (object);
-}
+static const CbPageCatalog agents_catalog = {
+  .kind = CB_CATALOG_KIND_AGENT,
+  .action_prefix = "agents",
+  .list = cb_store_list_agents,
+  .create_row = create_row,
+  .format_count = format_count,
+  .delete_body = delete_body,
+  .delete_heading = N_("Delete Agent?"),
+  .refused_heading = N_("Cannot Delete Agent"),
+  .delete_func = cb_store_delete_agent,
+};
 
 static void
 cb_agents_page_class_init (CbAgentsPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  CbPageClass *page_class = CB_PAGE_CLASS (klass);
-
-  object_class->finalize = cb_agents_page_finalize;
-
-  page_class->reload = cb_agents_page_reload;
-
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/callboard/Callboard/cb-agents-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, CbAgentsPage, stack);
-  gtk_widget_class_bind_template_child (widget_class, CbAgentsPage, count_label);
-  gtk_widget_class_bind_template_child (widget_class, CbAgentsPage, list_box);
-  gtk_widget_class_bind_template_child (widget_class, CbAgentsPage, error_status);
-
-  gtk_widget_class_install_action (widget_class, "agents.add", NULL, add_action);
-  gtk_widget_class_install_action (widget_class, "agents.edit", "s", edit_action);
-  gtk_widget_class_install_action (widget_class, "agents.delete", "s", delete_action);
+  cb_page_class_set_catalog (CB_PAGE_CLASS (klass),
+                             "/io/github/callboard/Callboard/cb-agents-page.ui",
+                             &agents_catalog);
 }
 
 static void
 cb_agents_page_init (CbAgentsPage *self)
 {
-  self->account_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
   gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -17,7 +17,14 @@
 
 typedef struct
 {
-  CbStore *store;
+  CbStore       *store;
+
+  /* Catalog pages: provider account id → its name, for the rows' subtitles */
+  GHashTable    *account_names;
+  GtkStack      *stack;
+  GtkLabel      *count_label;
+  GtkListBox    *list_box;
+  AdwStatusPage *error_status;
 } CbPagePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CbPage, cb_page, GTK_TYPE_WIDGET)
@@ -45,6 +52,17 @@ cb_page_dispose (GObject *object)
   g_clear_object (&priv->store);
 
   G_OBJECT_CLASS (cb_page_parent_class)->dispose (object);
+}
+
+static void
+cb_page_finalize (GObject *object)
+{
+  CbPage *self = (CbPage *)object;
+  CbPagePrivate *priv = cb_page_get_instance_private (self);
+
+  g_clear_pointer (&priv->account_names, g_hash_table_unref);
+
+  G_OBJECT_CLASS (cb_page_parent_class)->finalize (object);
 }
 
 static void
@@ -86,12 +104,23 @@ cb_page_set_property (GObject      *object,
 }
 
 static void
+cb_page_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (cb_page_parent_class)->constructed (object);
+
+  /* The subclasses' templates are built by now. */
+  cb_page_name_mnemonic_buttons (GTK_WIDGET (object));
+}
+
+static void
 cb_page_class_init (CbPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = cb_page_constructed;
   object_class->dispose = cb_page_dispose;
+  object_class->finalize = cb_page_finalize;
   object_class->get_property = cb_page_get_property;
   object_class->set_property = cb_page_set_property;
 
@@ -108,6 +137,9 @@ cb_page_class_init (CbPageClass *klass)
 static void
 cb_page_init (CbPage *self)
 {
+  CbPagePrivate *priv = cb_page_get_instance_private (self);
+
+  priv->account_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 CbStore *
@@ -386,4 +418,187 @@ cb_page_add_row_buttons (AdwActionRow *row,
     gtk_widget_set_name (button, "row-delete");
     adw_action_row_add_suffix (row, button);
   }
+}
+
+static void
+name_mnemonic_button (GtkButton *button)
+{
+  GtkWidget *child = gtk_button_get_child (button);
+
+  g_assert (GTK_IS_BUTTON (button));
+
+  if (!gtk_button_get_use_underline (button) || !GTK_IS_LABEL (child))
+    return;
+
+  /* The label's text is without the underline. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, gtk_label_get_text (GTK_LABEL (child)),
+                                  -1);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+void
+cb_page_name_mnemonic_buttons (GtkWidget *widget)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (GTK_IS_BUTTON (widget) && g_object_get_data (G_OBJECT (widget), "cb-mnemonic-name") == NULL)
+    {
+      /* GtkButton sets both names again when its label changes. */
+      g_object_set_data (G_OBJECT (widget), "cb-mnemonic-name", GINT_TO_POINTER (TRUE));
+      g_signal_connect (widget, "notify::label", G_CALLBACK (name_mnemonic_button), NULL);
+      g_signal_connect (widget, "notify::use-underline", G_CALLBACK (name_mnemonic_button), NULL);
+      name_mnemonic_button (GTK_BUTTON (widget));
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    cb_page_name_mnemonic_buttons (child);
+}
+
+/* Catalog pages */
+
+static gboolean
+catalog_reload (CbPage   *self,
+                CbStore  *store,
+                GError  **error)
+{
+  CbPagePrivate *priv = cb_page_get_instance_private (self);
+  const CbPageCatalog *catalog = CB_PAGE_GET_CLASS (self)->catalog;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GListModel) accounts = NULL;
+  g_autoptr(GListModel) items = NULL;
+  g_autofree char *count = NULL;
+
+  g_assert (CB_IS_PAGE (self));
+  g_assert (catalog != NULL);
+
+  if (!(accounts = cb_store_list_provider_accounts (store, &local_error)) ||
+      !(items = catalog->list (store, &local_error)))
+    {
+      cb_page_show_error (self, priv->stack, priv->error_status, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  g_hash_table_remove_all (priv->account_names);
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr(CbProviderAccount) account = g_list_model_get_item (accounts, i);
+
+      g_hash_table_insert (priv->account_names,
+                           g_strdup (cb_provider_account_get_id (account)),
+                           g_strdup (cb_provider_account_get_name (account)));
+    }
+
+  count = catalog->format_count (g_list_model_get_n_items (items));
+  gtk_label_set_label (priv->count_label, count);
+
+  cb_page_show_model (self, priv->stack, priv->list_box, items, catalog->create_row);
+
+  return TRUE;
+}
+
+static void
+catalog_add_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  CbPage *self = CB_PAGE (widget);
+
+  cb_page_open_editor (self, CB_PAGE_GET_CLASS (self)->catalog->kind, NULL);
+}
+
+static void
+catalog_edit_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  CbPage *self = CB_PAGE (widget);
+
+  cb_page_open_editor (self, CB_PAGE_GET_CLASS (self)->catalog->kind,
+                       g_variant_get_string (param, NULL));
+}
+
+static void
+catalog_delete_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  CbPage *self = CB_PAGE (widget);
+  CbPagePrivate *priv = cb_page_get_instance_private (self);
+  const CbPageCatalog *catalog = CB_PAGE_GET_CLASS (self)->catalog;
+  const char *id = g_variant_get_string (param, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+
+  if (priv->store == NULL)
+    return;
+
+  if (!(body = catalog->delete_body (priv->store, id, &error)))
+    {
+      cb_page_toast (self, error->message);
+      return;
+    }
+
+  cb_page_confirm_delete (self, id, _(catalog->delete_heading), body,
+                          _(catalog->refused_heading), catalog->delete_func);
+}
+
+void
+cb_page_class_set_catalog (CbPageClass         *klass,
+                           const char          *template_resource,
+                           const CbPageCatalog *catalog)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  g_autofree char *add = NULL;
+  g_autofree char *edit = NULL;
+  g_autofree char *delete = NULL;
+
+  g_return_if_fail (CB_IS_PAGE_CLASS (klass));
+  g_return_if_fail (template_resource != NULL);
+  g_return_if_fail (catalog != NULL);
+  g_return_if_fail (catalog->action_prefix != NULL);
+  g_return_if_fail (catalog->list != NULL);
+  g_return_if_fail (catalog->create_row != NULL);
+  g_return_if_fail (catalog->format_count != NULL);
+  g_return_if_fail (catalog->delete_body != NULL);
+  g_return_if_fail (catalog->delete_func != NULL);
+
+  klass->catalog = catalog;
+  klass->reload = catalog_reload;
+
+  /* The template is the subclass's; the children it names are the base's. */
+  gtk_widget_class_set_template_from_resource (widget_class, template_resource);
+  gtk_widget_class_bind_template_child_full (widget_class, "stack", FALSE,
+                                             G_PRIVATE_OFFSET (CbPage, stack));
+  gtk_widget_class_bind_template_child_full (widget_class, "count_label", FALSE,
+                                             G_PRIVATE_OFFSET (CbPage, count_label));
+  gtk_widget_class_bind_template_child_full (widget_class, "list_box", FALSE,
+                                             G_PRIVATE_OFFSET (CbPage, list_box));
+  gtk_widget_class_bind_template_child_full (widget_class, "error_status", FALSE,
+                                             G_PRIVATE_OFFSET (CbPage, error_status));
+
+  add = g_strconcat (catalog->action_prefix, ".add", NULL);
+  edit = g_strconcat (catalog->action_prefix, ".edit", NULL);
+  delete = g_strconcat (catalog->action_prefix, ".delete", NULL);
+  gtk_widget_class_install_action (widget_class, add, NULL, catalog_add_action);
+  gtk_widget_class_install_action (widget_class, edit, "s", catalog_edit_action);
+  gtk_widget_class_install_action (widget_class, delete, "s", catalog_delete_action);
+}
+
+const char *
+cb_page_get_account_name (CbPage     *self,
+                          const char *account_id)
+{
+  CbPagePrivate *priv = cb_page_get_instance_private (self);
+  const char *name;
+
+  g_return_val_if_fail (CB_IS_PAGE (self), NULL);
+  g_return_val_if_fail (account_id != NULL, NULL);
+
+  name = g_hash_table_lookup (priv->account_names, account_id);
+
+  return name != NULL ? name : account_id;
 }

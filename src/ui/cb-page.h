@@ -18,6 +18,35 @@ G_BEGIN_DECLS
 
 G_DECLARE_DERIVABLE_TYPE (CbPage, cb_page, CB, PAGE, GtkWidget)
 
+/* What deletes record @id from @store (cb_store_delete_agent() and the like). */
+typedef gboolean (*CbPageDeleteFunc) (CbStore     *store,
+                                      const char  *id,
+                                      GError     **error);
+
+/* A page listing one kind of catalog record of the provider accounts (agents, caller IDs).
+ * Its template names a GtkStack "stack" (children "list", "empty" and "error"), a GtkLabel
+ * "count_label", a GtkListBox "list_box" and an AdwStatusPage "error_status". */
+typedef struct
+{
+  CbCatalogKind                kind;
+  /* The page's actions: PREFIX.add, PREFIX.edit and PREFIX.delete (the last two take an id). */
+  const char                  *action_prefix;
+  GListModel                *(*list)         (CbStore     *store,
+                                              GError     **error);
+  /* Makes a record's row; its user data is the page. */
+  GtkListBoxCreateWidgetFunc   create_row;
+  /* "3 Agents" */
+  char                      *(*format_count) (guint        n_items);
+  /* The text asking to delete record @id, or NULL with @error when it cannot be read. */
+  char                      *(*delete_body)  (CbStore     *store,
+                                              const char  *id,
+                                              GError     **error);
+  /* Untranslated (N_()); translated when shown. */
+  const char                  *delete_heading;
+  const char                  *refused_heading;
+  CbPageDeleteFunc             delete_func;
+} CbPageCatalog;
+
 struct _CbPageClass
 {
   GtkWidgetClass parent_class;
@@ -26,7 +55,20 @@ struct _CbPageClass
   gboolean (*reload) (CbPage   *self,
                       CbStore  *store,
                       GError  **error);
+
+  /* Set by cb_page_class_set_catalog(). */
+  const CbPageCatalog *catalog;
 };
+
+/* For a catalog page's class_init: its template, its actions and its reload. @catalog is kept
+ * (a static). */
+void        cb_page_class_set_catalog (CbPageClass         *klass,
+                                       const char          *template_resource,
+                                       const CbPageCatalog *catalog);
+/* For a catalog page's rows: the name of provider account @account_id as last reloaded, or
+ * @account_id itself when there is no such account. */
+const char *cb_page_get_account_name  (CbPage              *self,
+                                       const char          *account_id);
 
 CbStore  *cb_page_get_store (CbPage   *self);
 void      cb_page_set_store (CbPage   *self,
@@ -48,11 +90,6 @@ void      cb_page_show_error (CbPage                     *self,
                               AdwStatusPage              *error_status,
                               const GError               *error);
 
-/* What deletes record @id from @store (cb_store_delete_agent() and the like). */
-typedef gboolean (*CbPageDeleteFunc) (CbStore     *store,
-                                      const char  *id,
-                                      GError     **error);
-
 /* Opens the form for a new record of @kind (@id NULL) or for editing @id; the page
  * reloads when it is saved. */
 void      cb_page_open_editor    (CbPage            *self,
@@ -73,6 +110,11 @@ void      cb_page_add_row_buttons (AdwActionRow     *row,
                                    const char       *title,
                                    const char       *edit_action,
                                    const char       *delete_action);
+/* GTK 4.8 gives a button with a mnemonic two names over AT-SPI: its raw label and, through
+ * the labelled-by relation, its label child ("_New Batch New Batch"). Gives every such
+ * button in @widget (itself included) the one name it shows ("New Batch"), and keeps it so
+ * when its label changes. Pages do this for their own children when they are made. */
+void      cb_page_name_mnemonic_buttons (GtkWidget  *widget);
 /* A toast in the page's window. */
 void      cb_page_toast          (CbPage            *self,
                                   const char        *title);
