@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cb-import.h"
+#include "cb-page.h"
 #include "cb-schedule.h"
 #include "cb-settings.h"
 #include "cb-window.h"
@@ -700,6 +701,41 @@ drop_cb (GtkDropTarget    *target,
 
 /* The schedule */
 
+/* GtkCalendar's arrows are icons without a name: prev and next month, then prev and next year. */
+static void
+name_calendar_arrows (GtkCalendar *calendar)
+{
+  const char *names[] = {
+    _("Previous month"), _("Next month"), _("Previous year"), _("Next year"),
+  };
+  static const char * const icons[] = {
+    "pan-start-symbolic", "pan-end-symbolic", "pan-start-symbolic", "pan-end-symbolic",
+  };
+  GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (calendar));
+  GtkWidget *arrows[G_N_ELEMENTS (names)];
+  guint n_arrows = 0;
+
+  for (GtkWidget *child = header ? gtk_widget_get_first_child (header) : NULL;
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!GTK_IS_BUTTON (child))
+        continue;
+      if (n_arrows == G_N_ELEMENTS (arrows) ||
+          g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)), icons[n_arrows]) != 0)
+        return;
+      arrows[n_arrows++] = child;
+    }
+
+  for (guint i = 0; i < n_arrows; i++)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (arrows[i]),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, names[i],
+                                      -1);
+      gtk_widget_set_tooltip_text (arrows[i], names[i]);
+    }
+}
+
 static void
 mark_selectable_days (CbNewBatchDialog *self)
 {
@@ -1088,10 +1124,12 @@ cb_new_batch_dialog_init (CbNewBatchDialog *self)
   self->zones = load_zones (local_zone ? local_zone : "UTC");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_page_name_mnemonic_buttons (GTK_WIDGET (self));
 
   zone_names = gtk_string_list_new ((const char * const *)self->zones);
   adw_combo_row_set_model (self->zone_row, G_LIST_MODEL (zone_names));
   gtk_calendar_select_day (self->calendar, tomorrow);
+  name_calendar_arrows (self->calendar);
 
   /* The batch defaults from the preferences. */
   adw_expander_row_set_enable_expansion (self->window_row,

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cb-page.h"
 #include "cb-phone.h"
 #include "cb-secrets.h"
 
@@ -265,6 +266,7 @@ reload_accounts (CbPreferencesWindow *self)
                               g_strdup (cb_provider_account_get_id (account)), g_free);
       g_signal_connect (button, "clicked", G_CALLBACK (change_key_clicked_cb), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      cb_page_name_mnemonic_buttons (button);
 
       adw_preferences_group_add (self->accounts_group, row);
       g_ptr_array_add (self->account_rows, row);
@@ -437,6 +439,7 @@ cb_preferences_window_init (CbPreferencesWindow *self)
   self->account_rows = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_page_name_mnemonic_buttons (GTK_WIDGET (self));
 
   for (guint i = 0; i < G_N_ELEMENTS (self->day_buttons); i++)
     {

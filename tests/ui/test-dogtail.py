@@ -86,14 +86,30 @@ def find(node, role=None, name=None, timeout=10.0):
 
 
 def find_button(node, label, timeout=10.0):
-    # GTK 4.8 names a button with a label child twice ("Check Numbers Check Numbers").
-    def look():
-        for button in node.findChildren(GenericPredicate(roleName='push button'),
-                                        showingOnly=False):
-            if button.name == label or button.name.endswith(' ' + label):
-                return button
-        return None
-    return wait_for(look, timeout)
+    return find(node, role='push button', name=label, timeout=timeout)
+
+
+def button_names(node):
+    return [button.name for button in node.findChildren(GenericPredicate(roleName='push button'),
+                                                         showingOnly=False)]
+
+
+def named_twice(name):
+    # GTK 4.8 names a button with a mnemonic twice, its raw label and its label child's text
+    # ("_New Batch New Batch"), unless the app gives it one name.
+    for i, char in enumerate(name):
+        if char == ' ' and name[:i].replace('_', '') == name[i + 1:]:
+            return True
+    return False
+
+
+def check_button_names(node, where, labels):
+    names = button_names(node)
+    twice = [name for name in names if named_twice(name)]
+    check('no button %s is named twice' % where, not twice, ', '.join(twice))
+    for label in labels:
+        check('%s: a button named exactly "%s"' % (where, label), label in names,
+              '' if label in names else 'names: ' + ', '.join(names))
 
 
 def select(row):
@@ -184,6 +200,10 @@ try:
             time.sleep(1.5)
             screenshot(shot)
 
+    # Every button has one name, the text it shows.
+    check_button_names(window, 'in the main window',
+                       ['New Batch', 'Add Agent', 'Add Caller ID', 'Block Number…', 'Import…'])
+
     # New batch, with numbers typed by hand.
     new_button = find(window, role='push button', name='New Batch')
     check('a New Batch button', new_button is not None)
@@ -197,6 +217,15 @@ try:
     check('the New batch dialog opens', dialog is not None)
 
     if dialog is not None:
+        form = find(app, role='frame', name='New Batch')
+        if form is not None:
+            check_button_names(form, 'in the New batch dialog',
+                               ['Cancel', 'Save as Draft', 'Start Batch', 'Download Sample',
+                                'Choose File…', 'Check Numbers', 'Previous month', 'Next month',
+                                'Previous year', 'Next year'])
+        else:
+            check('the New batch dialog is a frame named "New Batch"', False)
+
         name_entry = find(dialog, role='text', name='Batch name')
         check('the batch name can be typed',
               name_entry is not None and set_text(name_entry, 'Dogtail reminders'))
@@ -223,6 +252,8 @@ try:
             time.sleep(1.0)
         check('the report stays after Check Numbers',
               find(dialog, name='2 of 2 rows are valid', timeout=10) is not None)
+        check('the report offers "Save Invalid Rows…" by that one name',
+              find_button(dialog, 'Save Invalid Rows…', timeout=5) is not None)
         screenshot('new-batch')
 
         start = find(dialog, role='push button', name='Start Batch')
@@ -239,6 +270,8 @@ try:
     completed = find(window, role='label', name='Completed', timeout=30)
     check('the batch completes against the simulator', completed is not None)
     screenshot('batch-detail')
+    check_button_names(window, 'in the batch detail',
+                       ['All Batches', 'Export Report…', 'Retry Failed', 'Cancel Batch'])
     back = find_button(window, 'All Batches', timeout=5)
     if back is not None:
         press(back)
