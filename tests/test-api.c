@@ -1376,6 +1376,125 @@ test_recipient_pages (Fixture       *f,
   }
 }
 
+/* The exact text of a list and of a detail: every member, escapes, nulls, times. */
+static void
+test_json_text (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *id = create_ok (f, "{\"name\":\"Q \\\" b \\\\ t \\t n \\n bs \\b ff \\f "
+                                      "del \\u007f z\\u00e9\",\"agent_id\":\"agent_demo\","
+                                      "\"status\":\"draft\",\"timezone\":\"Europe/Paris\","
+                                      "\"max_retries\":1,\"call_window\":{\"windows\":"
+                                      "[{\"start\":540,\"end\":1020}],\"days\":[\"Monday\"],"
+                                      "\"timezone\":\"recipient\"},\"recipients\":["
+                                      "{\"phone\":\"+12122021000\",\"dynamic_vars\":"
+                                      "{\"first\":\"Ann\"}},"
+                                      "{\"phone\":\"+12122021001\",\"max_retries\":3}]}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdaDataModel) ids = NULL;
+  g_autoptr(JsonNode) validation = NULL;
+  g_autofree char *validation_text = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *batch_text = NULL;
+  g_autofree char *expected_list = NULL;
+  g_autofree char *expected_detail = NULL;
+  g_autofree char *path = NULL;
+  CbTestResponse *r;
+  guint row;
+
+  g_assert_cmpint (cb_store_exec (f->store, &error,
+                                  "UPDATE batches SET created_at = 1777971600000,"
+                                  " updated_at = 1777971601000 WHERE id = ##id::string",
+                                  "id", id, NULL), ==, 1);
+  ids = cb_store_select (f->store, &error, "SELECT id, row_number FROM recipients"
+                                           " WHERE batch_id = ##id::string ORDER BY row_number",
+                                           "id", id, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpint (gda_data_model_get_n_rows (ids), ==, 2);
+  row = (guint) cb_store_model_get_int64 (ids, 1, 0, 0);
+  g_assert_cmpint (cb_store_exec (f->store, &error,
+                                  "UPDATE recipients SET status = 'completed', attempts = 1,"
+                                  " provider_call_id = 'call_1', outcome = 'answered',"
+                                  " disconnection_reason = 'agent_hangup', duration_ms = 61234,"
+                                  " transcript = 'Agent: \"Hi\"' || char(10) || 'User: ok'"
+                                  " || char(8), analysis = '{\"call_summary\":\"ok\"}',"
+                                  " started_at = 1777971600000, ended_at = 1777971661234"
+                                  " WHERE id = ##id::string",
+                                  "id", cb_store_model_get_string (ids, 0, 0), NULL), ==, 1);
+  g_assert_cmpint (cb_store_exec (f->store, &error,
+                                  "UPDATE recipients SET status = 'failed', attempts = 2,"
+                                  " duration_ms = 0, error = 'SIP 486',"
+                                  " next_attempt_at = -1000"
+                                  " WHERE id = ##id::string",
+                                  "id", cb_store_model_get_string (ids, 0, 1), NULL), ==, 1);
+  g_assert_no_error (error);
+
+  batch_text = g_strdup_printf (
+    "{\"id\":\"%s\",\"name\":\"Q \\\" b \\\\ t \\t n \\n bs \\b ff \\f del \\u007f z\xc3\xa9\","
+    "\"agent_id\":\"agent_demo\",\"phone_number_id\":\"pn_demo\",\"from_number\":\"+14155550100\","
+    "\"status\":\"draft\",\"scheduled_at\":null,\"timezone\":\"Europe/Paris\",\"max_retries\":1,"
+    "\"retry_delay_s\":600,\"concurrency\":10,\"call_window\":{\"windows\":[{\"start\":540,"
+    "\"end\":1020}],\"days\":[\"Monday\"],\"timezone\":\"recipient\"},\"default_region\":\"US\","
+    "\"pause_reason\":null,\"error\":null,\"next_window_at\":null,\"counters\":{\"total\":2,"
+    "\"pending\":2,\"dialing\":0,\"completed\":0,\"failed\":0,\"cancelled\":0,\"picked_up\":0,"
+    "\"sent\":0},\"created_at\":\"2026-05-05T09:00:00Z\",\"updated_at\":\"2026-05-05T09:00:01Z\","
+    "\"started_at\":null,\"finished_at\":null", id);
+
+  expected_list = g_strdup_printf ("{\"batch_calls\":[%s}],\"next_cursor\":null}", batch_text);
+  r = api (f, "GET", "/v1/agents/batch-calls", NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpstr (cb_test_response_text (r), ==, expected_list);
+  cb_test_response_free (r);
+
+  report = cb_store_dup_batch_report (f->store, id, NULL);
+  validation = json_from_string (report, &error);
+  g_assert_no_error (error);
+  validation_text = json_to_string (validation, FALSE);
+
+  expected_detail = g_strdup_printf (
+    "%s,\"validation\":%s,\"recipients\":["
+    "{\"id\":\"%s\",\"row\":%u,\"phone\":\"+12122021000\",\"raw_phone\":\"+12122021000\","
+    "\"dynamic_vars\":{\"first\":\"Ann\"},\"status\":\"completed\",\"attempts\":1,"
+    "\"max_retries\":null,\"provider_call_id\":\"call_1\",\"outcome\":\"answered\","
+    "\"disconnection_reason\":\"agent_hangup\",\"duration_ms\":61234,"
+    "\"transcript\":\"Agent: \\\"Hi\\\"\\nUser: ok\\u0008\",\"analysis\":{\"call_summary\":\"ok\"},"
+    "\"error\":null,\"next_attempt_at\":null,\"started_at\":\"2026-05-05T09:00:00Z\","
+    "\"ended_at\":\"2026-05-05T09:01:01Z\"},"
+    "{\"id\":\"%s\",\"row\":%u,\"phone\":\"+12122021001\",\"raw_phone\":\"+12122021001\","
+    "\"dynamic_vars\":{},\"status\":\"failed\",\"attempts\":2,\"max_retries\":3,"
+    "\"provider_call_id\":null,\"outcome\":null,\"disconnection_reason\":null,"
+    "\"duration_ms\":null,\"transcript\":null,\"analysis\":null,\"error\":\"SIP 486\","
+    "\"next_attempt_at\":\"1969-12-31T23:59:59Z\",\"started_at\":null,\"ended_at\":null}],"
+    "\"recipients_offset\":0,\"recipients_limit\":1000,\"recipients_next_offset\":null}",
+    batch_text, validation_text, cb_store_model_get_string (ids, 0, 0), row,
+    cb_store_model_get_string (ids, 0, 1), row + 1);
+  path = g_strdup_printf ("/v1/agents/batch-calls/%s", id);
+  r = api (f, "GET", path, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpstr (cb_test_response_text (r), ==, expected_detail);
+  cb_test_response_free (r);
+
+  /* The recipients as the engine's own record objects write them. */
+  {
+    g_autoptr(GListModel) recipients = cb_store_list_recipients (f->store, id, 0, 10, &error);
+    g_autoptr(JsonNode) detail = NULL;
+    JsonArray *list;
+
+    g_assert_no_error (error);
+    detail = json_from_string (expected_detail, &error);
+    g_assert_no_error (error);
+    list = json_object_get_array_member (json_node_get_object (detail), "recipients");
+    g_assert_cmpuint (g_list_model_get_n_items (recipients), ==, json_array_get_length (list));
+    for (guint i = 0; i < json_array_get_length (list); i++)
+      {
+        g_autoptr(CbRecipient) recipient = g_list_model_get_item (recipients, i);
+        g_autoptr(JsonNode) node = cb_api_recipient_to_json (recipient);
+
+        g_assert_true (json_node_equal (node, json_array_get_element (list, i)));
+      }
+  }
+}
+
 /* Compatibility routes */
 
 static void
@@ -1557,6 +1676,7 @@ main (int    argc,
   ADD ("/api/retry", test_retry);
   ADD ("/api/list", test_list);
   ADD ("/api/recipient-pages", test_recipient_pages);
+  ADD ("/api/json-text", test_json_text);
   ADD ("/api/retell", test_retell);
   ADD ("/api/zudu", test_zudu);
 

@@ -632,22 +632,124 @@ add_int (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
-/* Adds JSON text kept in the database as a value, or null. */
+static void append_json_string (GString *out, const char *str, gboolean like_json_glib);
+
 static void
-add_json_text (JsonBuilder *builder,
-               const char  *name,
-               const char  *text)
+append_batch_member (GString    *out,
+                     const char *name)
+{
+  g_string_append_c (out, ',');
+  append_json_string (out, name, TRUE);
+  g_string_append_c (out, ':');
+}
+
+static void
+append_batch_string (GString    *out,
+                     const char *name,
+                     const char *value)
+{
+  append_batch_member (out, name);
+  append_json_string (out, value, TRUE);
+}
+
+static void
+append_batch_int (GString    *out,
+                  const char *name,
+                  gint64      value)
+{
+  append_batch_member (out, name);
+  g_string_append_printf (out, "%" G_GINT64_FORMAT, value);
+}
+
+static void
+append_batch_time (GString    *out,
+                   const char *name,
+                   GDateTime  *time)
+{
+  g_autofree char *text = time != NULL ? cb_rfc3339_format (time) : NULL;
+
+  append_batch_string (out, name, text);
+}
+
+/* JSON text kept in the database, as json-glib writes it back, or null. */
+static void
+append_batch_json_text (GString    *out,
+                        const char *name,
+                        const char *text)
 {
   g_autoptr(JsonNode) node = NULL;
+  g_autofree char *normal = NULL;
 
-  json_builder_set_member_name (builder, name);
+  append_batch_member (out, name);
   if (text != NULL && *text != '\0')
     node = json_from_string (text, NULL);
 
-  if (node != NULL)
-    json_builder_add_value (builder, g_steal_pointer (&node));
+  if (node != NULL && (normal = json_to_string (node, FALSE)) != NULL)
+    g_string_append (out, normal);
   else
-    json_builder_add_null_value (builder);
+    g_string_append_len (out, "null", 4);
+}
+
+/* The batch as a JSON object, written straight to text: exactly what json-glib writes for
+ * the same members, without building a tree for each batch of a list. */
+static void
+append_batch (CbApi      *self,
+              GString    *out,
+              CbBatch    *batch,
+              const char *from_number,
+              gboolean    with_validation)
+{
+  g_autoptr(GDateTime) next_window_at = NULL;
+  const CbBatchCounters *counters = cb_batch_get_counters (batch);
+  CbBatchStatus status = cb_batch_get_status (batch);
+
+  if (status == CB_BATCH_STATUS_RUNNING)
+    next_window_at = cb_engine_dup_next_window_at (self->engine, cb_batch_get_id (batch));
+
+  g_string_append (out, "{\"id\":");
+  append_json_string (out, cb_batch_get_id (batch), TRUE);
+  append_batch_string (out, "name", cb_batch_get_name (batch));
+  append_batch_string (out, "agent_id", cb_batch_get_agent_id (batch));
+  append_batch_string (out, "phone_number_id", cb_batch_get_phone_number_id (batch));
+  append_batch_string (out, "from_number", from_number);
+  append_batch_string (out, "status", cb_batch_status_to_string (status));
+  append_batch_time (out, "scheduled_at", cb_batch_get_scheduled_at (batch));
+  append_batch_string (out, "timezone", cb_batch_get_timezone (batch));
+  append_batch_int (out, "max_retries", cb_batch_get_max_retries (batch));
+  append_batch_int (out, "retry_delay_s", cb_batch_get_retry_delay_s (batch));
+  append_batch_int (out, "concurrency", cb_batch_get_concurrency (batch));
+  append_batch_json_text (out, "call_window", cb_batch_get_call_window (batch));
+  append_batch_string (out, "default_region", cb_batch_get_default_region (batch));
+  append_batch_string (out, "pause_reason", cb_batch_get_pause_reason (batch));
+  append_batch_string (out, "error", cb_batch_get_error (batch));
+  append_batch_time (out, "next_window_at", next_window_at);
+
+  g_string_append_printf (out, ",\"counters\":{\"total\":%" G_GINT64_FORMAT
+                               ",\"pending\":%" G_GINT64_FORMAT
+                               ",\"dialing\":%" G_GINT64_FORMAT
+                               ",\"completed\":%" G_GINT64_FORMAT
+                               ",\"failed\":%" G_GINT64_FORMAT
+                               ",\"cancelled\":%" G_GINT64_FORMAT
+                               ",\"picked_up\":%" G_GINT64_FORMAT
+                               ",\"sent\":%" G_GINT64_FORMAT "}",
+                          (gint64) counters->total, (gint64) counters->pending,
+                          (gint64) counters->dialing, (gint64) counters->completed,
+                          (gint64) counters->failed, (gint64) counters->cancelled,
+                          (gint64) counters->picked_up, (gint64) counters->sent);
+
+  append_batch_time (out, "created_at", cb_batch_get_created_at (batch));
+  append_batch_time (out, "updated_at", cb_batch_get_updated_at (batch));
+  append_batch_time (out, "started_at", cb_batch_get_started_at (batch));
+  append_batch_time (out, "finished_at", cb_batch_get_finished_at (batch));
+
+  if (with_validation)
+    {
+      g_autofree char *report = cb_store_dup_batch_report (self->store, cb_batch_get_id (batch),
+                                                           NULL);
+      append_batch_json_text (out, "validation", report);
+    }
+
+  g_string_append_c (out, '}');
 }
 
 static JsonNode *
@@ -656,59 +758,15 @@ batch_to_json (CbApi      *self,
                const char *from_number,
                gboolean    with_validation)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(GDateTime) next_window_at = NULL;
-  const CbBatchCounters *counters = cb_batch_get_counters (batch);
-  CbBatchStatus status = cb_batch_get_status (batch);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
 
-  if (status == CB_BATCH_STATUS_RUNNING)
-    next_window_at = cb_engine_dup_next_window_at (self->engine, cb_batch_get_id (batch));
+  append_batch (self, out, batch, from_number, with_validation);
+  node = json_from_string (out->str, &error);
+  g_assert_no_error (error);
 
-  json_builder_begin_object (builder);
-  add_string (builder, "id", cb_batch_get_id (batch));
-  add_string (builder, "name", cb_batch_get_name (batch));
-  add_string (builder, "agent_id", cb_batch_get_agent_id (batch));
-  add_string (builder, "phone_number_id", cb_batch_get_phone_number_id (batch));
-  add_string (builder, "from_number", from_number);
-  add_string (builder, "status", cb_batch_status_to_string (status));
-  add_time (builder, "scheduled_at", cb_batch_get_scheduled_at (batch));
-  add_string (builder, "timezone", cb_batch_get_timezone (batch));
-  add_int (builder, "max_retries", cb_batch_get_max_retries (batch));
-  add_int (builder, "retry_delay_s", cb_batch_get_retry_delay_s (batch));
-  add_int (builder, "concurrency", cb_batch_get_concurrency (batch));
-  add_json_text (builder, "call_window", cb_batch_get_call_window (batch));
-  add_string (builder, "default_region", cb_batch_get_default_region (batch));
-  add_string (builder, "pause_reason", cb_batch_get_pause_reason (batch));
-  add_string (builder, "error", cb_batch_get_error (batch));
-  add_time (builder, "next_window_at", next_window_at);
-
-  json_builder_set_member_name (builder, "counters");
-  json_builder_begin_object (builder);
-  add_int (builder, "total", counters->total);
-  add_int (builder, "pending", counters->pending);
-  add_int (builder, "dialing", counters->dialing);
-  add_int (builder, "completed", counters->completed);
-  add_int (builder, "failed", counters->failed);
-  add_int (builder, "cancelled", counters->cancelled);
-  add_int (builder, "picked_up", counters->picked_up);
-  add_int (builder, "sent", counters->sent);
-  json_builder_end_object (builder);
-
-  add_time (builder, "created_at", cb_batch_get_created_at (batch));
-  add_time (builder, "updated_at", cb_batch_get_updated_at (batch));
-  add_time (builder, "started_at", cb_batch_get_started_at (batch));
-  add_time (builder, "finished_at", cb_batch_get_finished_at (batch));
-
-  if (with_validation)
-    {
-      g_autofree char *report = cb_store_dup_batch_report (self->store, cb_batch_get_id (batch),
-                                                           NULL);
-      add_json_text (builder, "validation", report);
-    }
-
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+  return node;
 }
 
 static char *
@@ -740,9 +798,11 @@ cb_api_batch_to_json (CbApi    *self,
 
 /* Recipients are written straight to text: a page holds up to 10,000 of them. */
 
+/* A JSON string. @like_json_glib: \b and \f as json-glib writes them, and DEL escaped too. */
 static void
-append_string (GString    *out,
-               const char *str)
+append_json_string (GString    *out,
+                    const char *str,
+                    gboolean    like_json_glib)
 {
   static const char hex[] = "0123456789abcdef";
   g_autofree char *valid = NULL;
@@ -772,7 +832,11 @@ append_string (GString    *out,
         g_string_append_len (out, "\\r", 2);
       else if (c == '\t')
         g_string_append_len (out, "\\t", 2);
-      else if (c < 0x20)
+      else if (like_json_glib && c == '\b')
+        g_string_append_len (out, "\\b", 2);
+      else if (like_json_glib && c == '\f')
+        g_string_append_len (out, "\\f", 2);
+      else if (c < 0x20 || (like_json_glib && c == 0x7f))
         {
           char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
           g_string_append_len (out, esc, 6);
@@ -781,6 +845,13 @@ append_string (GString    *out,
         g_string_append_c (out, c);
     }
   g_string_append_c (out, '"');
+}
+
+static void
+append_string (GString    *out,
+               const char *str)
+{
+  append_json_string (out, str, FALSE);
 }
 
 static void
@@ -2813,9 +2884,9 @@ handle_list (CbApi             *self,
   g_autoptr(GHashTable) numbers = NULL;
   g_autoptr(GdaDataModel) model = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) out = NULL;
   g_autofree char *sql = NULL;
+  gint64 cursor_created_at = 0;
   ApiError *api_error = NULL;
   const char *status_text = query != NULL ? g_hash_table_lookup (query, "status") : NULL;
   const char *cursor = query != NULL ? g_hash_table_lookup (query, "cursor") : NULL;
@@ -2846,7 +2917,8 @@ handle_list (CbApi             *self,
   if (cursor != NULL)
     {
       g_autoptr(GdaDataModel) at = cb_store_select (self->store, &error,
-                                                    "SELECT id FROM batches WHERE id = ##id::string"
+                                                    "SELECT created_at FROM batches"
+                                                    " WHERE id = ##id::string"
                                                     " AND status <> 'importing'",
                                                     "id", cursor,
                                                     NULL);
@@ -2862,26 +2934,43 @@ handle_list (CbApi             *self,
                                                     "gave"), cursor));
           return;
         }
+      cursor_created_at = cb_store_model_get_int64 (at, 0, 0, 0);
     }
 
-  /* Newest first, as cb_store_list_batches() orders them; the cursor is the last id seen. */
-  sql = g_strdup_printf ("SELECT %s FROM batches b WHERE status <> 'importing'"
-                         " AND (##status::string::null IS NULL OR status = ##status2::string::null)"
-                         " AND (##cursor::string::null IS NULL"
-                         "  OR created_at < (SELECT created_at FROM batches WHERE id = ##c1::string::null)"
-                         "  OR (created_at = (SELECT created_at FROM batches WHERE id = ##c2::string::null)"
-                         "      AND id < ##c3::string::null))"
+  /* Newest first, as cb_store_list_batches() orders them; the cursor is the last id seen.
+   * One statement for each combination of filters: no NULL parameter, which libgda would
+   * rewrite (and prepare again) on every call. */
+  sql = g_strdup_printf ("SELECT %s FROM batches b WHERE status <> 'importing'%s%s"
                          " ORDER BY created_at DESC, id DESC LIMIT ##limit::gint",
-                         CB_STORE_BATCH_COLUMNS);
-  model = cb_store_select (self->store, &error, sql,
-                           "status", status_text,
-                           "status2", status_text,
-                           "cursor", cursor,
-                           "c1", cursor,
-                           "c2", cursor,
-                           "c3", cursor,
-                           "limit", (int) limit + 1,
-                           NULL);
+                         CB_STORE_BATCH_COLUMNS,
+                         status_text != NULL ? " AND status = ##status::string" : "",
+                         cursor != NULL ? " AND (created_at < ##c1::gint64"
+                                          " OR (created_at = ##c2::gint64 AND id < ##c3::string))"
+                                        : "");
+  if (status_text != NULL && cursor != NULL)
+    model = cb_store_select (self->store, &error, sql,
+                             "status", status_text,
+                             "c1", cursor_created_at,
+                             "c2", cursor_created_at,
+                             "c3", cursor,
+                             "limit", (int) limit + 1,
+                             NULL);
+  else if (status_text != NULL)
+    model = cb_store_select (self->store, &error, sql,
+                             "status", status_text,
+                             "limit", (int) limit + 1,
+                             NULL);
+  else if (cursor != NULL)
+    model = cb_store_select (self->store, &error, sql,
+                             "c1", cursor_created_at,
+                             "c2", cursor_created_at,
+                             "c3", cursor,
+                             "limit", (int) limit + 1,
+                             NULL);
+  else
+    model = cb_store_select (self->store, &error, sql,
+                             "limit", (int) limit + 1,
+                             NULL);
   if (model == NULL)
     {
       reply_new_error (msg, FLAVOR_V1, internal_error (error));
@@ -2891,35 +2980,31 @@ handle_list (CbApi             *self,
   numbers = dup_numbers_by_id (self);
   n_rows = gda_data_model_get_n_rows (model);
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "batch_calls");
-  json_builder_begin_array (builder);
-  for (int i = 0; i < n_rows && (guint) i < limit; i++)
+  out = g_string_sized_new (1024 * (gsize) MIN ((guint) n_rows, limit) + 64);
+  g_string_append (out, "{\"batch_calls\":[");
+  for (int i = 0, n = 0; i < n_rows && (guint) i < limit; i++)
     {
       g_autoptr(CbBatch) batch = cb_store_batch_from_model (model, i);
-      const char *number_id = cb_batch_get_phone_number_id (batch);
+      const char *number_id;
 
-      json_builder_add_value (builder,
-                              batch_to_json (self, batch,
-                                             number_id != NULL
-                                               ? g_hash_table_lookup (numbers, number_id) : NULL,
-                                             FALSE));
+      if (batch == NULL)
+        continue;
+
+      number_id = cb_batch_get_phone_number_id (batch);
+      if (n++ > 0)
+        g_string_append_c (out, ',');
+      append_batch (self, out, batch,
+                    number_id != NULL ? g_hash_table_lookup (numbers, number_id) : NULL, FALSE);
     }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "next_cursor");
+  g_string_append (out, "],\"next_cursor\":");
   if ((guint) n_rows > limit)
-    {
-      g_autoptr(CbBatch) last = cb_store_batch_from_model (model, limit - 1);
-      json_builder_add_string_value (builder, cb_batch_get_id (last));
-    }
+    append_json_string (out, cb_store_model_get_string (model, 0, limit - 1), TRUE);
   else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
+    g_string_append (out, "null");
+  g_string_append_c (out, '}');
 
-  root = json_builder_get_root (builder);
-  reply_node (msg, SOUP_STATUS_OK, root);
+  reply_text (msg, SOUP_STATUS_OK, "application/json",
+              g_string_free (g_steal_pointer (&out), FALSE));
 }
 
 static CbBatch *
@@ -2942,6 +3027,157 @@ lookup_batch (CbApi             *self,
   return NULL;
 }
 
+static inline char *
+put_digits (char  *p,
+            gint64 value,
+            int    width)
+{
+  for (int i = width - 1; i >= 0; i--)
+    {
+      p[i] = '0' + (char) (value % 10);
+      value /= 10;
+    }
+  return p + width;
+}
+
+/* A time in ms since the epoch as cb_rfc3339_format() writes it ("2026-05-05T09:00:00Z"),
+ * without a GDateTime; FALSE (and nothing written) outside the years 1 to 9999. */
+static gboolean
+append_ms_time (GString *out,
+                gint64   ms)
+{
+  gint64 s = ms >= 0 ? ms / 1000 : -((999 - ms) / 1000);
+  gint64 days = s >= 0 ? s / 86400 : -((86399 - s) / 86400);
+  gint64 secs = s - days * 86400;
+  gint64 z, era, doe, yoe, doy, mp, year, month, day;
+  char text[24];
+  char *p = text;
+
+  /* H. Hinnant's civil_from_days. */
+  z = days + 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  day = doy - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = yoe + era * 400 + (month <= 2);
+
+  if (year < 1 || year > 9999)
+    return FALSE;
+
+  *p++ = '"';
+  p = put_digits (p, year, 4);
+  *p++ = '-';
+  p = put_digits (p, month, 2);
+  *p++ = '-';
+  p = put_digits (p, day, 2);
+  *p++ = 'T';
+  p = put_digits (p, secs / 3600, 2);
+  *p++ = ':';
+  p = put_digits (p, (secs / 60) % 60, 2);
+  *p++ = ':';
+  p = put_digits (p, secs % 60, 2);
+  *p++ = 'Z';
+  *p++ = '"';
+  g_string_append_len (out, text, p - text);
+
+  return TRUE;
+}
+
+static gboolean
+model_is_null (GdaDataModel *model,
+               int           col,
+               int           row)
+{
+  const GValue *value = gda_data_model_get_value_at (model, col, row, NULL);
+
+  return value == NULL || gda_value_is_null (value);
+}
+
+/* Appends a time column as cb_rfc3339_format() writes it, or null when it holds none a
+ * GDateTime could hold. */
+static void
+append_model_time (GString      *out,
+                   GdaDataModel *model,
+                   int           col,
+                   int           row)
+{
+  if (model_is_null (model, col, row)
+      || !append_ms_time (out, cb_store_model_get_int64 (model, col, row, 0)))
+    g_string_append_len (out, "null", 4);
+}
+
+/* A row of "SELECT CB_STORE_RECIPIENT_COLUMNS" as append_recipient() writes the recipient
+ * cb_store_recipient_from_model() would make of it, without making it: a page holds up to
+ * 10,000. FALSE (nothing written) for a row that makes no recipient. */
+static gboolean
+append_recipient_row (GString      *out,
+                      GdaDataModel *model,
+                      int           row)
+{
+  CbRecipientStatus status;
+  gint64 max_retries = cb_store_model_get_int64 (model, 8, row, -1);
+  gint64 duration_ms = MAX (0, cb_store_model_get_int64 (model, 12, row, 0));
+  const char *analysis = cb_store_model_get_string (model, 14, row);
+  gint64 ended_ms = cb_store_model_get_int64 (model, 18, row, 0);
+  gboolean has_end;
+
+  if (!cb_recipient_status_from_string (cb_store_model_get_string (model, 6, row), &status))
+    return FALSE;
+
+  g_string_append (out, "{\"id\":");
+  append_string (out, cb_store_model_get_string (model, 0, row));
+  g_string_append_printf (out, ",\"row\":%u", (guint) cb_store_model_get_int64 (model, 2, row, 0));
+  append_member (out, "phone");
+  append_string (out, cb_store_model_get_string (model, 3, row));
+  append_member (out, "raw_phone");
+  append_string (out, cb_store_model_get_string (model, 4, row));
+  append_member (out, "dynamic_vars");
+  append_object_text (out, cb_store_model_get_string (model, 5, row));
+  append_member (out, "status");
+  append_string (out, cb_recipient_status_to_string (status));
+  g_string_append_printf (out, ",\"attempts\":%u",
+                          (guint) cb_store_model_get_int64 (model, 7, row, 0));
+  if ((int) max_retries >= 0)
+    g_string_append_printf (out, ",\"max_retries\":%d", (int) max_retries);
+  else
+    g_string_append (out, ",\"max_retries\":null");
+  append_member (out, "provider_call_id");
+  append_string (out, cb_store_model_get_string (model, 9, row));
+  append_member (out, "outcome");
+  append_string (out, cb_store_model_get_string (model, 10, row));
+  append_member (out, "disconnection_reason");
+  append_string (out, cb_store_model_get_string (model, 11, row));
+  /* As a GDateTime would hold the end: between the years 1 and 9999. */
+  has_end = !model_is_null (model, 18, row)
+            && ended_ms >= G_GINT64_CONSTANT (-62135596800000)
+            && ended_ms < G_GINT64_CONSTANT (253402300800000);
+  if (has_end || duration_ms > 0)
+    g_string_append_printf (out, ",\"duration_ms\":%" G_GINT64_FORMAT, duration_ms);
+  else
+    g_string_append (out, ",\"duration_ms\":null");
+  append_member (out, "transcript");
+  append_string (out, cb_store_model_get_string (model, 13, row));
+  append_member (out, "analysis");
+  if (analysis != NULL && *analysis != '\0')
+    append_object_text (out, analysis);
+  else
+    g_string_append (out, "null");
+  append_member (out, "error");
+  append_string (out, cb_store_model_get_string (model, 15, row));
+  append_member (out, "next_attempt_at");
+  append_model_time (out, model, 16, row);
+  append_member (out, "started_at");
+  append_model_time (out, model, 17, row);
+  append_member (out, "ended_at");
+  append_model_time (out, model, 18, row);
+  g_string_append_c (out, '}');
+
+  return TRUE;
+}
+
 static void
 handle_detail (CbApi             *self,
                SoupServerMessage *msg,
@@ -2949,13 +3185,14 @@ handle_detail (CbApi             *self,
                GHashTable        *query)
 {
   g_autoptr(CbBatch) batch = NULL;
-  g_autoptr(GListModel) recipients = NULL;
+  g_autoptr(GdaDataModel) model = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GString) out = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *from_number = NULL;
+  g_autofree char *sql = NULL;
   ApiError *api_error = NULL;
-  guint offset = 0, limit = CB_API_DEFAULT_RECIPIENTS_LIMIT, total, n;
+  guint offset = 0, limit = CB_API_DEFAULT_RECIPIENTS_LIMIT, total, n = 0;
+  int n_rows;
 
   if (!query_uint (query, "recipients_offset", 0, G_MAXINT32, &offset, &api_error)
       || !query_uint (query, "recipients_limit", 1, CB_API_MAX_RECIPIENTS_LIMIT, &limit,
@@ -2968,29 +3205,41 @@ handle_detail (CbApi             *self,
   if (!(batch = lookup_batch (self, msg, batch_id)))
     return;
 
-  if (!(recipients = cb_store_list_recipients (self->store, batch_id, offset, limit, &error)))
+  /* The page as cb_store_list_recipients() reads it, written without a record object. */
+  sql = g_strdup_printf ("SELECT %s FROM recipients WHERE batch_id = ##batch::string"
+                         " ORDER BY row_number LIMIT ##limit::gint OFFSET ##offset::gint",
+                         CB_STORE_RECIPIENT_COLUMNS);
+  model = cb_store_select (self->store, &error, sql,
+                           "batch", batch_id,
+                           "limit", (int) limit,
+                           "offset", (int) offset,
+                           NULL);
+  if (model == NULL)
     {
       reply_new_error (msg, FLAVOR_V1, internal_error (error));
       return;
     }
 
-  root = cb_api_batch_to_json (self, batch, TRUE);
-  n = g_list_model_get_n_items (recipients);
+  from_number = dup_from_number (self, batch);
+  n_rows = gda_data_model_get_n_rows (model);
   total = cb_batch_get_counters (batch)->total;
 
   /* The batch object without its closing brace, then the page of recipients. */
-  text = json_to_string (root, FALSE);
-  g_assert (text[0] != '\0' && text[strlen (text) - 1] == '}');
-  out = g_string_sized_new (strlen (text) + 1024 * (gsize) n);
-  g_string_append_len (out, text, strlen (text) - 1);
+  out = g_string_sized_new (2048 + 1024 * (gsize) n_rows);
+  append_batch (self, out, batch, from_number, TRUE);
+  g_assert (out->len > 0 && out->str[out->len - 1] == '}');
+  g_string_truncate (out, out->len - 1);
   g_string_append (out, ",\"recipients\":[");
-  for (guint i = 0; i < n; i++)
+  for (int i = 0; i < n_rows; i++)
     {
-      g_autoptr(CbRecipient) recipient = g_list_model_get_item (recipients, i);
+      gsize len = out->len;
 
-      if (i > 0)
+      if (n > 0)
         g_string_append_c (out, ',');
-      append_recipient (out, recipient);
+      if (append_recipient_row (out, model, i))
+        n++;
+      else
+        g_string_truncate (out, len);
     }
   g_string_append_printf (out, "],\"recipients_offset\":%u,\"recipients_limit\":%u,"
                                "\"recipients_next_offset\":", offset, limit);
