@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include <gtk/gtk.h>
+
 #include "cb-new-batch-rules.h"
 #include "cb-test-util.h"
 
@@ -326,6 +328,151 @@ test_format_rows (void)
   g_assert_cmpstr (line, ==, "Line 6");
 }
 
+/* The shortcuts window: each GtkShortcutsShortcut as "title|accelerator|action-name". */
+
+static void
+replace_str (char       **field,
+             const char  *value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+typedef struct
+{
+  GPtrArray *entries;
+  GString   *text;
+  char      *property;
+  char      *title;
+  char      *accelerator;
+  char      *action;
+  gboolean   in_shortcut;
+} OverlayParser;
+
+static void
+overlay_start (GMarkupParseContext  *context,
+               const char           *element,
+               const char          **names,
+               const char          **values,
+               gpointer              user_data,
+               GError              **error)
+{
+  OverlayParser *parser = user_data;
+
+  if (g_str_equal (element, "object"))
+    {
+      for (guint i = 0; names[i] != NULL; i++)
+        if (g_str_equal (names[i], "class") && g_str_equal (values[i], "GtkShortcutsShortcut"))
+          parser->in_shortcut = TRUE;
+    }
+  else if (g_str_equal (element, "property") && parser->in_shortcut)
+    {
+      for (guint i = 0; names[i] != NULL; i++)
+        if (g_str_equal (names[i], "name"))
+          replace_str (&parser->property, values[i]);
+      g_string_truncate (parser->text, 0);
+    }
+}
+
+static void
+overlay_text (GMarkupParseContext  *context,
+              const char           *text,
+              gsize                 len,
+              gpointer              user_data,
+              GError              **error)
+{
+  OverlayParser *parser = user_data;
+
+  if (parser->property != NULL)
+    g_string_append_len (parser->text, text, len);
+}
+
+static void
+overlay_end (GMarkupParseContext  *context,
+             const char           *element,
+             gpointer              user_data,
+             GError              **error)
+{
+  OverlayParser *parser = user_data;
+
+  if (g_str_equal (element, "property") && parser->property != NULL)
+    {
+      if (g_str_equal (parser->property, "title"))
+        replace_str (&parser->title, parser->text->str);
+      else if (g_str_equal (parser->property, "accelerator"))
+        replace_str (&parser->accelerator, parser->text->str);
+      else if (g_str_equal (parser->property, "action-name"))
+        replace_str (&parser->action, parser->text->str);
+      g_clear_pointer (&parser->property, g_free);
+    }
+  else if (g_str_equal (element, "object") && parser->in_shortcut)
+    {
+      g_ptr_array_add (parser->entries,
+                       g_strdup_printf ("%s|%s|%s", parser->title ? parser->title : "",
+                                        parser->accelerator ? parser->accelerator : "",
+                                        parser->action ? parser->action : ""));
+      g_clear_pointer (&parser->title, g_free);
+      g_clear_pointer (&parser->accelerator, g_free);
+      g_clear_pointer (&parser->action, g_free);
+      parser->in_shortcut = FALSE;
+    }
+}
+
+static void
+test_shortcuts_listed (void)
+{
+  static const GMarkupParser markup = { overlay_start, overlay_end, overlay_text, NULL, NULL };
+  /* Every shortcut of the window, the dialogs and the application, as they bind it:
+   * CbWindow (win.preferences, win.new-batch, win.search, win.reload, window.close), the
+   * New batch and catalog dialogs (Escape), CbApplication (app.quit) and GtkApplication
+   * (win.show-help-overlay). */
+  static const char * const expected[] = {
+    "Preferences|<Primary>comma|",
+    "Show Shortcuts||win.show-help-overlay",
+    "Close Window|<Primary>w|",
+    "Close Dialog|Escape|",
+    "Quit||app.quit",
+    "New Batch|<Primary>n|",
+    "Search the Open Batch’s Recipients|<Primary>f|",
+    "Reload|F5 <Primary>r|",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) text = g_string_new (NULL);
+  OverlayParser parser = { entries, text, NULL, NULL, NULL, NULL, FALSE };
+
+  bytes = g_resources_lookup_data ("/io/github/callboard/Callboard/gtk/help-overlay.ui", 0, &error);
+  g_assert_no_error (error);
+
+  context = g_markup_parse_context_new (&markup, 0, &parser, NULL);
+  g_assert_true (g_markup_parse_context_parse (context, g_bytes_get_data (bytes, NULL),
+                                               g_bytes_get_size (bytes), &error));
+  g_assert_no_error (error);
+  g_assert_true (g_markup_parse_context_end_parse (context, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (entries->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < entries->len; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (g_ptr_array_index (entries, i), "|", 3);
+      g_auto(GStrv) accelerators = g_strsplit (fields[1], " ", -1);
+
+      g_assert_cmpstr (g_ptr_array_index (entries, i), ==, expected[i]);
+
+      /* GtkShortcutsShortcut shows nothing for an accelerator it cannot parse. */
+      for (guint j = 0; fields[1][0] != '\0' && accelerators[j] != NULL; j++)
+        {
+          guint key = 0;
+          GdkModifierType mods = 0;
+
+          g_assert_true (gtk_accelerator_parse (accelerators[j], &key, &mods));
+          g_assert_cmpuint (key, !=, 0);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +487,7 @@ main (int   argc,
   g_test_add_func ("/ui/rules/parse-time", test_parse_time);
   g_test_add_func ("/ui/rules/typed-to-csv", test_typed_to_csv);
   g_test_add_func ("/ui/rules/format-rows", test_format_rows);
+  g_test_add_func ("/ui/shortcuts/listed", test_shortcuts_listed);
 
   return g_test_run ();
 }
