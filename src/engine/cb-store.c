@@ -2402,13 +2402,16 @@ resolve_params (CbStore             *self,
   return TRUE;
 }
 
-/* A JSON string; for any input: invalid UTF-8 is replaced first. */
+/* A JSON string; for any input: invalid UTF-8 is replaced first. Runs of characters that
+ * need no escape are copied whole. */
 static void
 append_json_string (GString    *out,
                     const char *str)
 {
   g_autofree char *valid = NULL;
   static const char hex[] = "0123456789abcdef";
+  const char *run;
+  const char *p;
 
   if (str == NULL)
     str = "";
@@ -2417,9 +2420,15 @@ append_json_string (GString    *out,
     str = valid = g_utf8_make_valid (str, -1);
 
   g_string_append_c (out, '"');
-  for (const char *p = str; *p != '\0'; p++)
+  for (run = p = str; *p != '\0'; p++)
     {
       guchar c = *p;
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
 
       switch (c)
         {
@@ -2444,15 +2453,14 @@ append_json_string (GString    *out,
           break;
 
         default:
-          if (c < 0x20)
-            {
-              char esc[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf], 0 };
-              g_string_append_len (out, esc, 6);
-            }
-          else
-            g_string_append_c (out, c);
+          {
+            char esc[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf], 0 };
+
+            g_string_append_len (out, esc, 6);
+          }
         }
     }
+  g_string_append_len (out, run, p - run);
   g_string_append_c (out, '"');
 }
 
@@ -2499,7 +2507,10 @@ insert_chunk_json (CbStore            *self,
 
       if (i > first)
         g_string_append_c (rows, ',');
-      g_string_append_printf (rows, "[\"%s\",%u,", id, recipient->row);
+      g_string_append (rows, "[\"");
+      g_string_append (rows, id);
+      g_string_append_len (rows, "\",", 2);
+      g_string_append_printf (rows, "%u,", recipient->row);
       append_json_string (rows, recipient->e164);
       g_string_append_c (rows, ',');
       append_json_string (rows, recipient->raw);
