@@ -91,6 +91,35 @@ rstatus (CbRecipientStatus status)
   return cb_recipient_status_to_string (status);
 }
 
+/* Adds @delta (indexed by CbRecipientStatus) to the batch's counters, and @picked_up
+ * and @sent. */
+static gboolean
+bump_counter_deltas (CbStore    *store,
+                     const char *batch_id,
+                     const int  *delta,
+                     int         picked_up,
+                     int         sent,
+                     gint64      now_ms,
+                     GError    **error)
+{
+  return cb_store_exec (store, error,
+                        "UPDATE batches SET pending = pending + ##p::gint,"
+                        " dialing = dialing + ##d::gint, completed = completed + ##c::gint,"
+                        " failed = failed + ##f::gint, cancelled = cancelled + ##x::gint,"
+                        " picked_up = picked_up + ##u::gint, sent = sent + ##s::gint,"
+                        " updated_at = ##now::gint64 WHERE id = ##id::string",
+                        "p", delta[CB_RECIPIENT_STATUS_PENDING],
+                        "d", delta[CB_RECIPIENT_STATUS_DIALING],
+                        "c", delta[CB_RECIPIENT_STATUS_COMPLETED],
+                        "f", delta[CB_RECIPIENT_STATUS_FAILED],
+                        "x", delta[CB_RECIPIENT_STATUS_CANCELLED],
+                        "u", picked_up,
+                        "s", sent,
+                        "now", now_ms,
+                        "id", batch_id,
+                        NULL) >= 0;
+}
+
 /* Moves @n recipients of @batch_id from @from to @to in the counters (either may be -1
  * for none), and adds @picked_up and @sent. */
 static gboolean
@@ -111,22 +140,7 @@ bump_counters (CbStore      *store,
   if (to >= 0)
     delta[to] += n;
 
-  return cb_store_exec (store, error,
-                        "UPDATE batches SET pending = pending + ##p::gint,"
-                        " dialing = dialing + ##d::gint, completed = completed + ##c::gint,"
-                        " failed = failed + ##f::gint, cancelled = cancelled + ##x::gint,"
-                        " picked_up = picked_up + ##u::gint, sent = sent + ##s::gint,"
-                        " updated_at = ##now::gint64 WHERE id = ##id::string",
-                        "p", delta[CB_RECIPIENT_STATUS_PENDING],
-                        "d", delta[CB_RECIPIENT_STATUS_DIALING],
-                        "c", delta[CB_RECIPIENT_STATUS_COMPLETED],
-                        "f", delta[CB_RECIPIENT_STATUS_FAILED],
-                        "x", delta[CB_RECIPIENT_STATUS_CANCELLED],
-                        "u", picked_up,
-                        "s", sent,
-                        "now", now_ms,
-                        "id", batch_id,
-                        NULL) >= 0;
+  return bump_counter_deltas (store, batch_id, delta, picked_up, sent, now_ms, error);
 }
 
 static gboolean
@@ -876,6 +890,36 @@ cb_store_dialer_event_key (const CbCallEvent *event)
   return g_strdup_printf ("%s:%s", kind, event->provider_call_id);
 }
 
+/* Settles @attempt_id with what @event says. */
+static gboolean
+settle_event_locked (CbStore            *store,
+                     const char         *attempt_id,
+                     const CbCallEvent  *event,
+                     gint64              now_ms,
+                     CbDialApplied      *applied,
+                     GError            **error)
+{
+  Settle settle = { 0 };
+
+  settle.provider_call_id = event->provider_call_id;
+  settle.outcome = event->outcome;
+  settle.retry_class = event->retry_class;
+  settle.connected = event->outcome != NULL
+                     && cb_outcome_lookup (event->disconnection_reason,
+                                           event->start_ms > 0)->connected;
+  settle.disconnection_reason = event->disconnection_reason;
+  settle.start_ms = event->start_ms;
+  settle.end_ms = event->end_ms;
+  settle.duration_ms = event->duration_ms;
+  settle.transcript = event->transcript;
+  settle.analysis = event->analysis_json;
+  settle.final = event->outcome != NULL
+                 && (event->kind == CB_CALL_EVENT_ENDED
+                     || event->kind == CB_CALL_EVENT_ANALYZED);
+
+  return settle_attempt_locked (store, attempt_id, &settle, now_ms, applied, error);
+}
+
 gboolean
 cb_store_dialer_apply_event_locked (CbStore            *store,
                                     const char         *provider,
@@ -891,8 +935,6 @@ cb_store_dialer_apply_event_locked (CbStore            *store,
   g_autofree char *inbox_id = NULL;
   g_autofree char *body_text = NULL;
   const char *attempt_id = NULL;
-  Settle settle = { 0 };
-
   g_return_val_if_fail (CB_IS_STORE (store), FALSE);
   g_return_val_if_fail (provider != NULL, FALSE);
   g_return_val_if_fail (event != NULL, FALSE);
@@ -958,23 +1000,7 @@ cb_store_dialer_apply_event_locked (CbStore            *store,
 
   if (attempt_id != NULL)
     {
-      settle.provider_call_id = event->provider_call_id;
-      settle.outcome = event->outcome;
-      settle.retry_class = event->retry_class;
-      settle.connected = event->outcome != NULL
-                         && cb_outcome_lookup (event->disconnection_reason,
-                                               event->start_ms > 0)->connected;
-      settle.disconnection_reason = event->disconnection_reason;
-      settle.start_ms = event->start_ms;
-      settle.end_ms = event->end_ms;
-      settle.duration_ms = event->duration_ms;
-      settle.transcript = event->transcript;
-      settle.analysis = event->analysis_json;
-      settle.final = event->outcome != NULL
-                     && (event->kind == CB_CALL_EVENT_ENDED
-                         || event->kind == CB_CALL_EVENT_ANALYZED);
-
-      if (!settle_attempt_locked (store, attempt_id, &settle, now_ms, applied, error))
+      if (!settle_event_locked (store, attempt_id, event, now_ms, applied, error))
         goto failed;
     }
   else
@@ -1009,6 +1035,602 @@ cb_store_dialer_apply_event (CbStore            *store,
     }
 
   return cb_store_commit (store, error);
+}
+
+/* Events in groups
+ *
+ * On SQLite, a group of events costs a fixed number of statements: one reads which keys
+ * the inbox holds, one reads every attempt named (with its recipient and batch), the
+ * outcome is worked out here in the events' order, and the changes are written with one
+ * UPDATE per table from a JSON array (json_each), the counters once per batch, and the
+ * inbox rows with one INSERT. Binding one parameter per row through libgda costs more
+ * than SQLite's JSON parser. An event that only adds to an attempt already settled, or
+ * that does not end the call, takes the single-event path, after what was worked out
+ * before it is written. */
+
+static void
+json_append_string (GString    *out,
+                    const char *str,
+                    gssize      len)
+{
+  static const char hex[] = "0123456789abcdef";
+  g_autofree char *valid = NULL;
+  const char *end;
+  const char *run;
+
+  if (str == NULL)
+    {
+      g_string_append_len (out, "null", 4);
+      return;
+    }
+
+  if (len < 0)
+    len = strlen (str);
+  if (!g_utf8_validate_len (str, len, NULL))
+    {
+      str = valid = g_utf8_make_valid (str, len);
+      len = strlen (str);
+    }
+
+  g_string_append_c (out, '"');
+  end = str + len;
+  run = str;
+  for (const char *p = str; p < end; p++)
+    {
+      guchar c = *p;
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
+      switch (c)
+        {
+        case '"':
+          g_string_append_len (out, "\\\"", 2);
+          break;
+        case '\\':
+          g_string_append_len (out, "\\\\", 2);
+          break;
+        case '\n':
+          g_string_append_len (out, "\\n", 2);
+          break;
+        default:
+          {
+            char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
+
+            g_string_append_len (out, esc, 6);
+          }
+        }
+    }
+  g_string_append_len (out, run, end - run);
+  g_string_append_c (out, '"');
+}
+
+static void
+json_append_int (GString *out,
+                 gint64   value,
+                 gboolean null_if_zero)
+{
+  if (null_if_zero && value <= 0)
+    g_string_append_len (out, "null", 4);
+  else
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, value);
+}
+
+/* Starts the next element of a JSON array being built in @out. */
+static void
+json_next (GString *out)
+{
+  g_string_append_c (out, out->len == 0 ? '[' : ',');
+}
+
+typedef struct
+{
+  char   *attempt_id;
+  char   *recipient_id;
+  char   *batch_id;
+  char   *provider_call_id;
+  gboolean settled;
+  gint64  attempts;
+  gint64  max_retries;
+  gint64  retry_delay_s;
+} GroupAttempt;
+
+static void
+group_attempt_free (GroupAttempt *attempt)
+{
+  g_free (attempt->attempt_id);
+  g_free (attempt->recipient_id);
+  g_free (attempt->batch_id);
+  g_free (attempt->provider_call_id);
+  g_free (attempt);
+}
+
+typedef struct
+{
+  int   delta[CB_RECIPIENT_STATUS_CANCELLED + 1];
+  int   picked_up;
+  guint last_event;   /* the last event that moved one of its recipients */
+} GroupBatch;
+
+typedef struct
+{
+  CbStore    *store;
+  gint64      now_ms;
+  GHashTable *by_id;        /* attempt id → GroupAttempt */
+  GHashTable *by_call;      /* provider call id → GroupAttempt (borrowed) */
+  GHashTable *rstatus;      /* recipient id → CbRecipientStatus + 1 */
+  GHashTable *batches;      /* batch id → GroupBatch */
+  GString    *attempt_rows;
+  GString    *recipient_rows;
+  GString    *inbox_rows;
+  guint       n_inbox_rows;
+} Group;
+
+#define GROUP_SELECT \
+  "SELECT a.id, a.recipient_id, a.batch_id, a.outcome, a.provider_call_id, r.status," \
+  " r.attempts, r.max_retries, b.max_retries, b.retry_delay_s" \
+  " FROM attempts a JOIN recipients r ON r.id = a.recipient_id" \
+  " JOIN batches b ON b.id = a.batch_id"
+
+static gboolean
+group_load_attempts (Group       *group,
+                     const char  *sql,
+                     const char  *list,
+                     GError     **error)
+{
+  g_autoptr(GdaDataModel) model = NULL;
+  int n_rows;
+
+  model = cb_store_select (group->store, error, sql, "list", list, NULL);
+  if (model == NULL)
+    return FALSE;
+
+  n_rows = gda_data_model_get_n_rows (model);
+  for (int row = 0; row < n_rows; row++)
+    {
+      const char *id = cb_store_model_get_string (model, 0, row);
+      const char *status_text = cb_store_model_get_string (model, 5, row);
+      GroupAttempt *attempt;
+      CbRecipientStatus status;
+
+      if (id == NULL || g_hash_table_contains (group->by_id, id))
+        continue;
+
+      attempt = g_new0 (GroupAttempt, 1);
+      attempt->attempt_id = g_strdup (id);
+      attempt->recipient_id = g_strdup (cb_store_model_get_string (model, 1, row));
+      attempt->batch_id = g_strdup (cb_store_model_get_string (model, 2, row));
+      attempt->settled = cb_store_model_get_string (model, 3, row) != NULL;
+      attempt->provider_call_id = g_strdup (cb_store_model_get_string (model, 4, row));
+      attempt->attempts = cb_store_model_get_int64 (model, 6, row, 0);
+      attempt->max_retries = cb_store_model_get_int64 (model, 7, row, -1);
+      if (attempt->max_retries < 0)
+        attempt->max_retries = cb_store_model_get_int64 (model, 8, row, 0);
+      attempt->retry_delay_s = cb_store_model_get_int64 (model, 9, row, 0);
+      g_hash_table_insert (group->by_id, attempt->attempt_id, attempt);
+      if (attempt->provider_call_id != NULL
+          && !g_hash_table_contains (group->by_call, attempt->provider_call_id))
+        g_hash_table_insert (group->by_call, attempt->provider_call_id, attempt);
+
+      if (!cb_recipient_status_from_string (status_text, &status))
+        status = CB_RECIPIENT_STATUS_FAILED;
+      if (!g_hash_table_contains (group->rstatus, attempt->recipient_id))
+        g_hash_table_insert (group->rstatus, g_strdup (attempt->recipient_id),
+                             GINT_TO_POINTER (status + 1));
+    }
+
+  return TRUE;
+}
+
+/* Writes the settled attempts and recipients worked out so far. */
+static gboolean
+group_write_rows (Group   *group,
+                  GError **error)
+{
+  if (group->attempt_rows->len > 0)
+    {
+      g_string_append_c (group->attempt_rows, ']');
+      if (cb_store_exec (group->store, error,
+                         "UPDATE attempts SET outcome = json_extract (j.value, '$[1]'),"
+                         " disconnection_reason = json_extract (j.value, '$[2]'), error = NULL,"
+                         " ended_at = ##now::gint64, provider_call_id = COALESCE"
+                         " (attempts.provider_call_id, json_extract (j.value, '$[3]'))"
+                         " FROM json_each (##rows::string) AS j"
+                         " WHERE attempts.id = json_extract (j.value, '$[0]')",
+                         "now", group->now_ms,
+                         "rows", group->attempt_rows->str,
+                         NULL) < 0)
+        return FALSE;
+      g_string_truncate (group->attempt_rows, 0);
+    }
+
+  if (group->recipient_rows->len > 0)
+    {
+      g_string_append_c (group->recipient_rows, ']');
+      if (cb_store_exec (group->store, error,
+                         "UPDATE recipients SET status = json_extract (j.value, '$[1]'),"
+                         " outcome = json_extract (j.value, '$[2]'),"
+                         " disconnection_reason = json_extract (j.value, '$[3]'),"
+                         " duration_ms = json_extract (j.value, '$[4]'),"
+                         " transcript = json_extract (j.value, '$[5]'),"
+                         " analysis = json_extract (j.value, '$[6]'), error = NULL,"
+                         " started_at = COALESCE (json_extract (j.value, '$[7]'),"
+                         " recipients.started_at),"
+                         " ended_at = json_extract (j.value, '$[8]'),"
+                         " next_attempt_at = json_extract (j.value, '$[9]'),"
+                         " provider_call_id = COALESCE (json_extract (j.value, '$[10]'),"
+                         " recipients.provider_call_id),"
+                         " updated_at = ##now::gint64"
+                         " FROM json_each (##rows::string) AS j"
+                         " WHERE recipients.id = json_extract (j.value, '$[0]')",
+                         "now", group->now_ms,
+                         "rows", group->recipient_rows->str,
+                         NULL) < 0)
+        return FALSE;
+      g_string_truncate (group->recipient_rows, 0);
+    }
+
+  return TRUE;
+}
+
+/* An ENDED or ANALYZED event that settles @attempt: what settle_attempt_locked() does,
+ * kept for group_write_rows(). */
+static void
+group_settle (Group             *group,
+              guint              index,
+              GroupAttempt      *attempt,
+              const CbCallEvent *event,
+              CbDialApplied     *applied)
+{
+  gpointer status_ptr = g_hash_table_lookup (group->rstatus, attempt->recipient_id);
+  CbRecipientStatus status = GPOINTER_TO_INT (status_ptr) - 1;
+  CbRecipientStatus to;
+  gint64 next_attempt_at = 0;
+  gboolean connected;
+  GroupBatch *batch;
+  GString *rows;
+
+  rows = group->attempt_rows;
+  json_next (rows);
+  g_string_append_c (rows, '[');
+  json_append_string (rows, attempt->attempt_id, -1);
+  g_string_append_c (rows, ',');
+  json_append_string (rows, event->outcome, -1);
+  g_string_append_c (rows, ',');
+  json_append_string (rows, event->disconnection_reason, -1);
+  g_string_append_c (rows, ',');
+  json_append_string (rows, event->provider_call_id, -1);
+  g_string_append_c (rows, ']');
+
+  attempt->settled = TRUE;
+  if (attempt->provider_call_id == NULL)
+    {
+      attempt->provider_call_id = g_strdup (event->provider_call_id);
+      if (!g_hash_table_contains (group->by_call, attempt->provider_call_id))
+        g_hash_table_insert (group->by_call, attempt->provider_call_id, attempt);
+    }
+  applied->finalized = TRUE;
+
+  if (status != CB_RECIPIENT_STATUS_DIALING)
+    return;
+
+  connected = cb_outcome_lookup (event->disconnection_reason, event->start_ms > 0)->connected;
+  if (event->retry_class != CB_RETRY_NEVER && attempt->attempts <= attempt->max_retries)
+    {
+      gint64 delay_s = attempt->retry_delay_s;
+
+      to = CB_RECIPIENT_STATUS_PENDING;
+      if (event->retry_class == CB_RETRY_BACKOFF)
+        delay_s = MIN (attempt->retry_delay_s, (gint64) 5 << MIN (attempt->attempts, 10));
+      next_attempt_at = group->now_ms + delay_s * 1000;
+    }
+  else if (connected)
+    to = CB_RECIPIENT_STATUS_COMPLETED;
+  else
+    to = CB_RECIPIENT_STATUS_FAILED;
+
+  rows = group->recipient_rows;
+  json_next (rows);
+  g_string_append_c (rows, '[');
+  json_append_string (rows, attempt->recipient_id, -1);
+  g_string_append_c (rows, ',');
+  json_append_string (rows, rstatus (to), -1);
+  g_string_append_c (rows, ',');
+  json_append_string (rows, event->outcome, -1);
+  g_string_append_c (rows, ',');
+  json_append_string (rows, event->disconnection_reason, -1);
+  g_string_append_c (rows, ',');
+  json_append_int (rows, event->duration_ms, FALSE);
+  g_string_append_c (rows, ',');
+  json_append_string (rows, event->transcript, -1);
+  g_string_append_c (rows, ',');
+  json_append_string (rows, event->analysis_json, -1);
+  g_string_append_c (rows, ',');
+  json_append_int (rows, event->start_ms, TRUE);
+  g_string_append_c (rows, ',');
+  json_append_int (rows, event->end_ms > 0 ? event->end_ms : group->now_ms, FALSE);
+  g_string_append_c (rows, ',');
+  json_append_int (rows, next_attempt_at, TRUE);
+  g_string_append_c (rows, ',');
+  json_append_string (rows, event->provider_call_id, -1);
+  g_string_append_c (rows, ']');
+
+  g_hash_table_insert (group->rstatus, g_strdup (attempt->recipient_id),
+                       GINT_TO_POINTER (to + 1));
+
+  batch = g_hash_table_lookup (group->batches, attempt->batch_id);
+  if (batch == NULL)
+    {
+      batch = g_new0 (GroupBatch, 1);
+      g_hash_table_insert (group->batches, g_strdup (attempt->batch_id), batch);
+    }
+  batch->delta[CB_RECIPIENT_STATUS_DIALING]--;
+  batch->delta[to]++;
+  if (to == CB_RECIPIENT_STATUS_COMPLETED)
+    batch->picked_up++;
+  batch->last_event = index;
+
+  applied->recipient_status = to;
+}
+
+static void
+group_add_inbox_row (Group              *group,
+                     const CbDialEvent  *in,
+                     gboolean            applied)
+{
+  GString *rows = group->inbox_rows;
+  g_autofree char *id = cb_store_new_id ("evt");
+  gsize len = 0;
+  const char *data = in->body != NULL ? g_bytes_get_data (in->body, &len) : NULL;
+
+  json_next (rows);
+  g_string_append_c (rows, '[');
+  json_append_string (rows, id, -1);
+  g_string_append_c (rows, ',');
+  json_append_string (rows, in->provider, -1);
+  g_string_append_c (rows, ',');
+  json_append_string (rows, in->event_key, -1);
+  g_string_append_c (rows, ',');
+  if (data != NULL && g_utf8_validate_len (data, len, NULL))
+    json_append_string (rows, data, len);
+  else
+    json_append_string (rows, "{}", 2);
+  g_string_append_printf (rows, ",%d]", applied ? 1 : 0);
+  group->n_inbox_rows++;
+}
+
+static gboolean
+apply_events_json (CbStore           *store,
+                   const CbDialEvent *events,
+                   guint              n_events,
+                   gint64             now_ms,
+                   CbDialApplied     *applied,
+                   GError           **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) keys = g_string_new (NULL);
+  g_autoptr(GString) ids = g_string_new (NULL);
+  g_autoptr(GString) calls = g_string_new (NULL);
+  Group group = { 0 };
+  GHashTableIter iter;
+  gpointer key, value;
+  gboolean ok = FALSE;
+
+  group.store = store;
+  group.now_ms = now_ms;
+  group.by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                       (GDestroyNotify) group_attempt_free);
+  group.by_call = g_hash_table_new (g_str_hash, g_str_equal);
+  group.rstatus = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  group.batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  group.attempt_rows = g_string_new (NULL);
+  group.recipient_rows = g_string_new (NULL);
+  group.inbox_rows = g_string_new (NULL);
+
+  /* What the inbox holds already, and every attempt named. */
+  for (guint i = 0; i < n_events; i++)
+    {
+      const CbCallEvent *event = events[i].event;
+
+      if (events[i].event_key != NULL)
+        {
+          json_next (keys);
+          json_append_string (keys, events[i].event_key, -1);
+        }
+      json_next (event->attempt_id != NULL ? ids : calls);
+      json_append_string (event->attempt_id != NULL ? ids : calls,
+                          event->attempt_id != NULL ? event->attempt_id
+                                                    : event->provider_call_id, -1);
+    }
+
+  if (keys->len > 0)
+    {
+      g_autoptr(GdaDataModel) model = NULL;
+      int n_rows;
+
+      g_string_append_c (keys, ']');
+      model = cb_store_select (store, error,
+                               "SELECT event_key FROM webhook_inbox WHERE event_key IN"
+                               " (SELECT value FROM json_each (##list::string))",
+                               "list", keys->str,
+                               NULL);
+      if (model == NULL)
+        goto out;
+      n_rows = gda_data_model_get_n_rows (model);
+      for (int row = 0; row < n_rows; row++)
+        {
+          const char *event_key = cb_store_model_get_string (model, 0, row);
+
+          /* Point at the caller's copy, which outlives the model. */
+          for (guint i = 0; event_key != NULL && i < n_events; i++)
+            if (events[i].event_key != NULL && g_str_equal (events[i].event_key, event_key))
+              {
+                g_hash_table_add (seen, (gpointer) events[i].event_key);
+                break;
+              }
+        }
+    }
+
+  if (ids->len > 0)
+    {
+      g_string_append_c (ids, ']');
+      if (!group_load_attempts (&group, GROUP_SELECT " WHERE a.id IN"
+                                " (SELECT value FROM json_each (##list::string))",
+                                ids->str, error))
+        goto out;
+    }
+  if (calls->len > 0)
+    {
+      g_string_append_c (calls, ']');
+      if (!group_load_attempts (&group, GROUP_SELECT " WHERE a.provider_call_id IN"
+                                " (SELECT value FROM json_each (##list::string))",
+                                calls->str, error))
+        goto out;
+    }
+
+  for (guint i = 0; i < n_events; i++)
+    {
+      const CbDialEvent *in = &events[i];
+      const CbCallEvent *event = in->event;
+      GroupAttempt *attempt;
+      gboolean final;
+
+      cb_dial_applied_clear (&applied[i]);
+
+      if (in->event_key != NULL)
+        {
+          if (g_hash_table_contains (seen, in->event_key))
+            {
+              applied[i].duplicate = TRUE;
+              continue;
+            }
+          g_hash_table_add (seen, (gpointer) in->event_key);
+        }
+
+      if (event->attempt_id != NULL)
+        {
+          attempt = g_hash_table_lookup (group.by_id, event->attempt_id);
+          if (attempt != NULL && attempt->provider_call_id != NULL
+              && !g_str_equal (attempt->provider_call_id, event->provider_call_id))
+            attempt = NULL;
+        }
+      else
+        attempt = g_hash_table_lookup (group.by_call, event->provider_call_id);
+
+      if (in->event_key != NULL)
+        group_add_inbox_row (&group, in, attempt != NULL);
+
+      if (attempt == NULL)
+        {
+          g_debug ("Event %s names no attempt of this database; kept unapplied", in->event_key);
+          continue;
+        }
+
+      applied[i].batch_id = g_strdup (attempt->batch_id);
+      applied[i].recipient_id = g_strdup (attempt->recipient_id);
+      applied[i].attempt_id = g_strdup (attempt->attempt_id);
+      applied[i].recipient_status =
+        GPOINTER_TO_INT (g_hash_table_lookup (group.rstatus, attempt->recipient_id)) - 1;
+
+      final = event->outcome != NULL
+              && (event->kind == CB_CALL_EVENT_ENDED || event->kind == CB_CALL_EVENT_ANALYZED);
+      if (final && !attempt->settled)
+        {
+          group_settle (&group, i, attempt, event, &applied[i]);
+          continue;
+        }
+
+      /* call_started, or what a second final event adds: the single-event path, on
+       * rows that show everything before it. Neither moves a recipient. */
+      if (!group_write_rows (&group, error)
+          || !settle_event_locked (store, attempt->attempt_id, event, now_ms, &applied[i], error))
+        goto out;
+    }
+
+  if (!group_write_rows (&group, error))
+    goto out;
+
+  g_hash_table_iter_init (&iter, group.batches);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GroupBatch *batch = value;
+
+      if (!bump_counter_deltas (store, key, batch->delta, batch->picked_up, 0, now_ms, error)
+          || !complete_if_done_locked (store, key, now_ms,
+                                       &applied[batch->last_event].batch_completed, error))
+        goto out;
+    }
+
+  if (group.n_inbox_rows > 0)
+    {
+      g_string_append_c (group.inbox_rows, ']');
+      if (cb_store_exec (store, error,
+                         "INSERT INTO webhook_inbox (id, provider, event_key, received_at, body,"
+                         " applied_at) SELECT json_extract (value, '$[0]'),"
+                         " json_extract (value, '$[1]'), json_extract (value, '$[2]'),"
+                         " ##now::gint64, json_extract (value, '$[3]'),"
+                         " CASE WHEN json_extract (value, '$[4]') = 1 THEN ##now::gint64 END"
+                         " FROM json_each (##rows::string)",
+                         "now", now_ms,
+                         "rows", group.inbox_rows->str,
+                         NULL) != (int) group.n_inbox_rows)
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_QUERY,
+                         _("The database could not do it: %s"),
+                         _("not every event was stored"));
+          goto out;
+        }
+    }
+
+  ok = TRUE;
+
+out:
+  g_hash_table_unref (group.by_call);
+  g_hash_table_unref (group.by_id);
+  g_hash_table_unref (group.rstatus);
+  g_hash_table_unref (group.batches);
+  g_string_free (group.attempt_rows, TRUE);
+  g_string_free (group.recipient_rows, TRUE);
+  g_string_free (group.inbox_rows, TRUE);
+
+  return ok;
+}
+
+gboolean
+cb_store_dialer_apply_events_locked (CbStore           *store,
+                                     const CbDialEvent *events,
+                                     guint              n_events,
+                                     gint64             now_ms,
+                                     CbDialApplied     *applied,
+                                     GError           **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (events != NULL || n_events == 0, FALSE);
+  g_return_val_if_fail (applied != NULL || n_events == 0, FALSE);
+
+  for (guint i = 0; i < n_events; i++)
+    {
+      g_return_val_if_fail (events[i].provider != NULL, FALSE);
+      g_return_val_if_fail (events[i].event != NULL, FALSE);
+      g_return_val_if_fail (events[i].event->provider_call_id != NULL, FALSE);
+    }
+
+  if (n_events == 0)
+    return TRUE;
+
+  if (cb_store_get_bulk_json (store))
+    return apply_events_json (store, events, n_events, now_ms, applied, error);
+
+  for (guint i = 0; i < n_events; i++)
+    if (!cb_store_dialer_apply_event_locked (store, events[i].provider, events[i].event_key,
+                                             events[i].body, events[i].event, now_ms,
+                                             &applied[i], error))
+      return FALSE;
+
+  return TRUE;
 }
 
 GPtrArray *

@@ -175,6 +175,24 @@ gboolean          cb_store_dialer_apply_event_locked (CbStore      *store,
                                                   gint64            now_ms,
                                                   CbDialApplied    *applied,
                                                   GError          **error);
+/* One event of a group given to cb_store_dialer_apply_events_locked(). */
+typedef struct
+{
+  const char        *provider;
+  const char        *event_key;
+  GBytes            *body;
+  const CbCallEvent *event;
+} CbDialEvent;
+
+/* cb_store_dialer_apply_event_locked() for each of @n_events events in turn, with the
+ * same outcome, but with a few statements for the whole group instead of several per
+ * event. @applied: @n_events results. */
+gboolean          cb_store_dialer_apply_events_locked (CbStore     *store,
+                                                  const CbDialEvent *events,
+                                                  guint             n_events,
+                                                  gint64            now_ms,
+                                                  CbDialApplied    *applied,
+                                                  GError          **error);
 /* "call_ended:CALL_ID" … the inbox key of an event. */
 char             *cb_store_dialer_event_key      (const CbCallEvent *event);
 

@@ -54,6 +54,10 @@ void           cb_store_unlock                 (CbStore       *self);
 /* A transaction holds the store's lock from begin to commit/rollback. */
 gboolean       cb_store_begin                  (CbStore       *self,
                                                 GError       **error);
+/* cb_store_begin() for a transaction whose commit returns only once its changes would
+ * also survive a power failure (when it is the outermost one). */
+gboolean       cb_store_begin_durable          (CbStore       *self,
+                                                GError       **error);
 gboolean       cb_store_commit                 (CbStore       *self,
                                                 GError       **error);
 void           cb_store_rollback               (CbStore       *self);
@@ -134,5 +138,7 @@ CbStore       *cb_store_open_at_version        (const char    *uri,
  * or, on SQLite, with a JSON array expanded by json_each() (the default, faster). */
 void           cb_store_set_bulk_insert_json   (CbStore       *self,
                                                 gboolean       use_json);
+/* TRUE when bulk writes may use SQLite's JSON functions (SQLite, and not turned off). */
+gboolean       cb_store_get_bulk_json          (CbStore       *self);
 
 G_END_DECLS

@@ -51,6 +51,7 @@ struct _CbStore
   guint          schema_version;
   guint          tx_depth;
   guint          tx_failed : 1;
+  guint          tx_durable : 1;
   guint          sqlite : 1;
   guint          read_only : 1;
   guint          bulk_json : 1;
@@ -315,6 +316,14 @@ cb_store_set_bulk_insert_json (CbStore  *self,
   self->bulk_json = !!use_json;
 }
 
+gboolean
+cb_store_get_bulk_json (CbStore *self)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+
+  return self->sqlite && self->bulk_json;
+}
+
 void
 cb_store_lock (CbStore *self)
 {
@@ -370,6 +379,64 @@ cb_store_begin (CbStore  *self,
   return TRUE;
 }
 
+/* The connection runs with synchronous = NORMAL: a commit survives the program's death,
+ * not the machine's. A durable transaction runs with FULL, which syncs the write-ahead
+ * log before COMMIT returns; SQLite refuses the change inside a transaction. */
+static gboolean
+set_synchronous (CbStore     *self,
+                 const char  *sql,
+                 GError     **error)
+{
+  g_autoptr(GdaDataModel) model = NULL;
+
+  /* libgda runs a PRAGMA as a SELECT, whether it answers a row or not. */
+  model = cb_store_select (self, error, sql, NULL);
+
+  return model != NULL;
+}
+
+static void
+end_durable (CbStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!self->tx_durable)
+    return;
+
+  self->tx_durable = FALSE;
+  if (!set_synchronous (self, "PRAGMA synchronous = NORMAL", &error))
+    g_warning ("Could not set the database back to synchronous = NORMAL: %s", error->message);
+}
+
+gboolean
+cb_store_begin_durable (CbStore  *self,
+                        GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+
+  g_rec_mutex_lock (&self->mutex);
+
+  if (self->tx_depth == 0 && self->sqlite && !self->read_only)
+    {
+      if (!set_synchronous (self, "PRAGMA synchronous = FULL", error))
+        {
+          g_rec_mutex_unlock (&self->mutex);
+          return FALSE;
+        }
+      self->tx_durable = TRUE;
+    }
+
+  if (!cb_store_begin (self, error))
+    {
+      end_durable (self);
+      g_rec_mutex_unlock (&self->mutex);
+      return FALSE;
+    }
+
+  g_rec_mutex_unlock (&self->mutex);
+  return TRUE;
+}
+
 gboolean
 cb_store_commit (CbStore  *self,
                  GError  **error)
@@ -401,6 +468,7 @@ cb_store_commit (CbStore  *self,
     }
 
   self->tx_failed = FALSE;
+  end_durable (self);
   g_rec_mutex_unlock (&self->mutex);
   return ret;
 }
@@ -417,6 +485,7 @@ cb_store_rollback (CbStore *self)
     {
       gda_connection_rollback_transaction (self->cnc, NULL, NULL);
       self->tx_failed = FALSE;
+      end_durable (self);
     }
 
   g_rec_mutex_unlock (&self->mutex);

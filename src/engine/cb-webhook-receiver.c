@@ -26,8 +26,10 @@
  * 4. only then is the answer 200. A failure in 3 answers 500, so the provider retries.
  *
  * Step 3 is shared: requests that arrive together are held (paused) and written in one
- * transaction at the end of the main loop iteration, then all answered. One commit then
- * serves many events, and none is answered before it is durable.
+ * transaction at the end of the main loop iteration, with a few statements for the whole
+ * group (cb_store_dialer_apply_events_locked()), then all answered. The commit is synced
+ * to disk (cb_store_begin_durable()): an event answered 2xx survives a power failure.
+ * While one group is written the next one gathers, so groups grow with the load.
  */
 
 #define MAX_GROUP 256
@@ -36,6 +38,7 @@ typedef struct
 {
   SoupServerMessage *msg;
   char              *provider;
+  char              *key;        /* its inbox key */
   GBytes            *body;
   CbCallEvent       *event;
   gulong             disconnected_id;
@@ -55,6 +58,7 @@ pending_free (Pending *pending)
   g_clear_signal_handler (&pending->disconnected_id, pending->msg);
   g_clear_object (&pending->msg);
   g_free (pending->provider);
+  g_free (pending->key);
   g_bytes_unref (pending->body);
   cb_call_event_free (pending->event);
   g_free (pending);
@@ -72,6 +76,7 @@ struct _CbWebhookReceiver
   GDestroyNotify           lookup_destroy;
 
   GPtrArray               *pending;   /* of Pending, waiting for the next commit */
+  GHashTable              *providers; /* name → GPtrArray of CbProvider, for one group */
   guint                    flush_source;
 
   guint                    n_accepted;
@@ -141,7 +146,8 @@ flush_cb (gpointer user_data)
 {
   CbWebhookReceiver *self = user_data;
   g_autoptr(GPtrArray) group = g_steal_pointer (&self->pending);
-  g_autoptr(GArray) results = g_array_sized_new (FALSE, TRUE, sizeof (CbDialApplied), group->len);
+  g_autoptr(GArray) results = NULL;
+  g_autofree CbDialEvent *events = NULL;
   g_autoptr(GDateTime) now = cb_clock_get_now_utc ();
   g_autoptr(GError) error = NULL;
   gint64 now_ms = cb_store_datetime_to_ms (now);
@@ -149,24 +155,36 @@ flush_cb (gpointer user_data)
 
   self->flush_source = 0;
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
-  g_array_set_size (results, group->len);
 
-  ok = cb_store_begin (self->store, &error);
-  for (guint i = 0; ok && i < group->len; i++)
+  /* The providers found for this group are looked up again for the next one. */
+  g_hash_table_remove_all (self->providers);
+
+  if (group->len == 0)
+    return G_SOURCE_REMOVE;
+
+  results = g_array_sized_new (FALSE, TRUE, sizeof (CbDialApplied), group->len);
+  g_array_set_size (results, group->len);
+  events = g_new0 (CbDialEvent, group->len);
+  for (guint i = 0; i < group->len; i++)
     {
       Pending *pending = g_ptr_array_index (group, i);
-      g_autofree char *key = cb_store_dialer_event_key (pending->event);
 
-      if (key != NULL)
-        ok = cb_store_dialer_apply_event_locked (self->store, pending->provider, key,
-                                                 pending->body, pending->event, now_ms,
-                                                 &g_array_index (results, CbDialApplied, i),
-                                                 &error);
+      events[i].provider = pending->provider;
+      events[i].event_key = pending->key;
+      events[i].body = pending->body;
+      events[i].event = pending->event;
     }
-  if (ok)
+
+  ok = cb_store_begin_durable (self->store, &error);
+  if (ok && !cb_store_dialer_apply_events_locked (self->store, events, group->len, now_ms,
+                                                  (CbDialApplied *) (gpointer) results->data,
+                                                  &error))
+    {
+      cb_store_rollback (self->store);
+      ok = FALSE;
+    }
+  else if (ok)
     ok = cb_store_commit (self->store, &error);
-  else
-    cb_store_rollback (self->store);
 
   if (!ok)
     g_warning ("Could not store %u webhook events: %s", group->len, error->message);
@@ -216,11 +234,12 @@ webhook_cb (SoupServer        *server,
             gpointer           user_data)
 {
   CbWebhookReceiver *self = user_data;
-  g_autoptr(GPtrArray) providers = NULL;
+  GPtrArray *providers;
   g_autoptr(GError) first_error = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(CbCallEvent) event = NULL;
+  g_autofree char *key = NULL;
   CbProvider *provider = NULL;
   const char *name;
   gint64 now_ms;
@@ -246,8 +265,18 @@ webhook_cb (SoupServer        *server,
       return;
     }
 
-  providers = self->lookup (name, self->lookup_data);
-  if (providers == NULL || providers->len == 0)
+  /* Looked up once per group: the requests that arrive together share the answer. */
+  providers = g_hash_table_lookup (self->providers, name);
+  if (providers == NULL)
+    {
+      providers = self->lookup (name, self->lookup_data);
+      if (providers == NULL)
+        providers = g_ptr_array_new ();
+      g_hash_table_insert (self->providers, g_strdup (name), providers);
+      if (self->flush_source == 0)
+        self->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_cb, self, NULL);
+    }
+  if (providers->len == 0)
     {
       g_autofree char *message = g_strdup_printf (_("No provider account receives webhooks at “%s”"),
                                                   path);
@@ -303,11 +332,21 @@ webhook_cb (SoupServer        *server,
       return;
     }
 
+  key = cb_store_dialer_event_key (event);
+  if (key == NULL)
+    {
+      /* Nothing to keep (a call only registered). */
+      self->n_accepted++;
+      reply_status (msg, "ok");
+      return;
+    }
+
   {
     Pending *pending = g_new0 (Pending, 1);
 
     pending->msg = g_object_ref (msg);
     pending->provider = g_strdup (name);
+    pending->key = g_steal_pointer (&key);
     pending->body = g_steal_pointer (&body);
     pending->event = g_steal_pointer (&event);
     pending->disconnected_id = g_signal_connect (msg, "disconnected",
@@ -378,6 +417,7 @@ cb_webhook_receiver_finalize (GObject *object)
   CbWebhookReceiver *self = CB_WEBHOOK_RECEIVER (object);
 
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->providers, g_hash_table_unref);
   if (self->lookup_destroy != NULL)
     self->lookup_destroy (self->lookup_data);
   g_clear_object (&self->store);
@@ -404,6 +444,8 @@ static void
 cb_webhook_receiver_init (CbWebhookReceiver *self)
 {
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  self->providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_ptr_array_unref);
 }
 
 CbWebhookReceiver *
