@@ -1115,6 +1115,25 @@ test_actions (Fixture       *f,
   assert_error (r, 409, "batch_paused", NULL);
   cb_test_response_free (r);
 
+  /* Pausing is for a running batch: a paused one is a conflict, and stays paused. */
+  r = api (f, "POST", pause, NULL);
+  assert_error (r, 409, "batch_paused", "Only a running batch can be paused; this one is paused");
+  g_assert_nonnull (strstr (cb_test_response_text (r), "\"details\":{\"status\":\"paused\"}"));
+  cb_test_response_free (r);
+  node = get_batch (f, id, NULL);
+  g_assert_cmpstr (batch_status (node), ==, "paused");
+  json_node_unref (node);
+  {
+    g_autofree char *draft = create_ok (f, "{\"name\":\"Draft\",\"agent_id\":\"agent_demo\","
+                                           "\"status\":\"draft\",\"recipients\":"
+                                           "[{\"phone\":\"+12122021000\"}]}");
+    g_autofree char *pause_draft = g_strdup_printf ("/v1/agents/batch-calls/%s/pause", draft);
+
+    r = api (f, "POST", pause_draft, NULL);
+    assert_error (r, 409, "batch_draft", NULL);
+    cb_test_response_free (r);
+  }
+
   r = api (f, "POST", resume, NULL);
   g_assert_cmpuint (r->status, ==, 200);
   node = cb_test_response_json (r);
@@ -1537,12 +1556,52 @@ test_retell (Fixture       *f,
   object = json_node_get_object (detail);
   g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "scheduled");
   g_assert_cmpstr (json_object_get_string_member (object, "timezone"), ==, "America/Los_Angeles");
-  g_assert_cmpint (json_object_get_int_member (object, "concurrency"), ==, 4);
+  /* reserved_concurrency is kept for calls outside the batch, not the batch's own: the
+   * batch keeps its default concurrency while the account has lines enough. */
+  g_assert_cmpint (json_object_get_int_member (object, "concurrency"), ==, 10);
   g_assert_cmpstr (json_object_get_string_member (
                      json_object_get_object_member (
                        json_array_get_object_element (
                          json_object_get_array_member (object, "recipients"), 0),
                        "dynamic_vars"), "who"), ==, "Ann");
+
+  {
+    static const struct
+    {
+      const char *reserved;
+      gint64      concurrency;
+    } cases[] = { { "0", 10 }, { "190", 10 }, { "195", 5 }, { "199", 1 } };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *create = g_strdup_printf (
+          "{\"from_number\":\"+14155550100\",\"reserved_concurrency\":%s,"
+          "\"trigger_timestamp\":%" G_GINT64_FORMAT ","
+          "\"tasks\":[{\"to_number\":\"+12122021000\"}]}", cases[i].reserved, when_ms);
+        g_autoptr(CbTestResponse) created = api (f, "POST", "/create-batch-call", create);
+        g_autoptr(JsonNode) reply = NULL;
+        g_autoptr(JsonNode) batch = NULL;
+
+        g_assert_cmpuint (created->status, ==, 201);
+        batch = get_batch (f, json_object_get_string_member (json_object (created, &reply),
+                                                             "batch_call_id"),
+                           "?recipients_limit=1");
+        g_assert_cmpint (json_object_get_int_member (json_node_get_object (batch), "concurrency"),
+                         ==, cases[i].concurrency);
+      }
+  }
+
+  e = api (f, "POST", "/create-batch-call",
+           "{\"from_number\":\"+14155550100\",\"reserved_concurrency\":200,"
+           "\"tasks\":[{\"to_number\":\"+12122021000\"}]}");
+  assert_error (e, 400, "invalid_field", "reserved_concurrency must be an integer from 0 to 199");
+  cb_test_response_free (e);
+
+  e = api (f, "POST", "/create-batch-call",
+           "{\"from_number\":\"+14155550100\",\"reserved_concurrency\":-1,"
+           "\"tasks\":[{\"to_number\":\"+12122021000\"}]}");
+  assert_error (e, 400, "invalid_field", "reserved_concurrency must be an integer from 0 to 199");
+  cb_test_response_free (e);
 
   e = api (f, "POST", "/create-batch-call",
            "{\"from_number\":\"+15550000000\",\"tasks\":[{\"to_number\":\"+12122021000\"}]}");

@@ -28,6 +28,8 @@
 #define ZUDU_PATH           "/batch-call"
 /* Retell's calling window zone when a request names none. */
 #define RETELL_DEFAULT_ZONE "America/Los_Angeles"
+/* A batch's concurrency when the "default_concurrency" setting gives none, as in the store. */
+#define DEFAULT_CONCURRENCY 10
 /* After refusing a body that is too large: how long the connection may still drain what the
  * client already sent, so that closing it does not reset the answer away. */
 #define LINGER_MS           1000
@@ -1540,12 +1542,12 @@ parse_retell (CbApi          *self,
               ApiError      **error)
 {
   const char *from_number = NULL, *name = NULL;
-  gint64 concurrency = -1;
+  gint64 reserved = -1;
 
   if (!get_string (object, "from_number", "from_number", &from_number, error)
       || !get_string (object, "name", "name", &name, error)
-      || !get_int (object, "reserved_concurrency", "reserved_concurrency", 1, 1000, &concurrency,
-                   error)
+      || !get_int (object, "reserved_concurrency", "reserved_concurrency", 0,
+                   CB_DIALER_DEFAULT_ACCOUNT_LIMIT - 1, &reserved, error)
       || !get_ms (object, "trigger_timestamp", &request->scheduled_at, error)
       || !parse_call_window (request, object, "call_time_window", error))
     return FALSE;
@@ -1559,7 +1561,13 @@ parse_retell (CbApi          *self,
   request->from_number = g_strdup (from_number);
   request->name = name != NULL && !cb_import_text_is_blank (name, -1) ? g_strdup (name)
                                                                      : default_name ();
-  request->concurrency = (int) concurrency;
+  /* Retell's reserved_concurrency is what the account keeps for calls outside batches:
+   * the batch may use the rest. Here it is the provider account's lines, and a batch
+   * never goes beyond the default concurrency it would have had. */
+  if (reserved >= 0)
+    request->concurrency = (int) MIN (get_setting_u64 (self->store, "default_concurrency",
+                                                       DEFAULT_CONCURRENCY),
+                                      (guint64) (CB_DIALER_DEFAULT_ACCOUNT_LIMIT - reserved));
   request->timezone = g_strdup (RETELL_DEFAULT_ZONE);
   request->mode = request->scheduled_at != NULL ? MODE_SCHEDULE : MODE_START;
 
@@ -3265,6 +3273,18 @@ handle_action (CbApi             *self,
 
   if (!(batch = lookup_batch (self, msg, batch_id)))
     return;
+
+  /* Pausing is for a running batch (SPEC §5): pausing a paused one is a conflict too, as
+   * resuming a running one is, not a success that changed nothing. */
+  if (g_str_equal (action, "pause") && cb_batch_get_status (batch) == CB_BATCH_STATUS_PAUSED)
+    {
+      g_autoptr(GError) conflict = g_error_new (CB_ENGINE_ERROR, CB_ENGINE_ERROR_CONFLICT,
+                                                _("Only a running batch can be paused; this one "
+                                                  "is %s"), "paused");
+
+      reply_new_error (msg, FLAVOR_V1, engine_error (self, batch_id, conflict, "invalid_request"));
+      return;
+    }
   g_clear_object (&batch);
 
   if (g_str_equal (action, "start"))
