@@ -363,6 +363,31 @@ copy_token_cb (CbPreferencesWindow *self)
   toast (self, _("Token copied"));
 }
 
+/* The engine gives these to the batches made through the REST API without their own. */
+static void
+batch_default_changed_cb (CbPreferencesWindow *self,
+                          GParamSpec          *pspec,
+                          CbSettings          *settings)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  const char *key;
+
+  if (g_str_equal (g_param_spec_get_name (pspec), "default-max-retries"))
+    {
+      key = "default_max_retries";
+      value = g_strdup_printf ("%u", cb_settings_get_default_max_retries (settings));
+    }
+  else
+    {
+      key = "default_concurrency";
+      value = g_strdup_printf ("%u", cb_settings_get_default_concurrency (settings));
+    }
+
+  if (!cb_store_set_setting (self->store, key, value, &error))
+    toast (self, error->message);
+}
+
 static void
 speed_changed_cb (CbPreferencesWindow *self)
 {
@@ -492,6 +517,10 @@ cb_preferences_window_new (GtkWindow  *parent,
     g_signal_connect_swapped (self->day_buttons[i], "toggled", G_CALLBACK (day_toggled_cb), self);
   g_signal_connect_swapped (settings, "notify::window-days", G_CALLBACK (days_changed_cb), self);
   g_signal_connect_swapped (settings, "notify::sim-speed", G_CALLBACK (speed_changed_cb), self);
+  g_signal_connect_swapped (settings, "notify::default-max-retries",
+                            G_CALLBACK (batch_default_changed_cb), self);
+  g_signal_connect_swapped (settings, "notify::default-concurrency",
+                            G_CALLBACK (batch_default_changed_cb), self);
 
   /* Numbers: engine settings, kept in the store, read by the importer. */
   region = cb_store_get_setting (store, "default_region");
