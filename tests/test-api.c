@@ -1421,6 +1421,9 @@ test_json_text (Fixture       *f,
   CbTestResponse *r;
   guint row;
 
+  /* As data, "libgda": read the SQLite store as any other database. */
+  cb_api_set_direct_reader_enabled (f->api, g_strcmp0 (data, "libgda") != 0);
+
   g_assert_cmpint (cb_store_exec (f->store, &error,
                                   "UPDATE batches SET created_at = 1777971600000,"
                                   " updated_at = 1777971601000 WHERE id = ##id::string",
@@ -1736,6 +1739,8 @@ main (int    argc,
   ADD ("/api/list", test_list);
   ADD ("/api/recipient-pages", test_recipient_pages);
   ADD ("/api/json-text", test_json_text);
+  g_test_add ("/api/json-text-libgda", Fixture, "libgda", fixture_setup, test_json_text,
+              fixture_teardown);
   ADD ("/api/retell", test_retell);
   ADD ("/api/zudu", test_zudu);
 

@@ -12,6 +12,7 @@
 #include "cb-api.h"
 
 #include <glib/gi18n-lib.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "cb-call-window.h"
@@ -51,6 +52,12 @@ struct _CbApi
   GCancellable *cancellable;
   guint8        token_digest[32];
   gulong        request_started_id;
+
+  /* Pages of recipients straight from an SQLite store's file (see page_statement()). */
+  sqlite3      *reader;
+  sqlite3_stmt *page;
+  gboolean      reader_tried;
+  gboolean      reader_disabled;
 };
 
 G_DEFINE_FINAL_TYPE (CbApi, cb_api, G_TYPE_OBJECT)
@@ -3094,26 +3101,56 @@ append_ms_time (GString *out,
   return TRUE;
 }
 
-static gboolean
-model_is_null (GdaDataModel *model,
-               int           col,
-               int           row)
+/* A row of "SELECT CB_STORE_RECIPIENT_COLUMNS": the current row of an SQLite statement,
+ * or a row of a libgda model. */
+typedef struct
 {
-  const GValue *value = gda_data_model_get_value_at (model, col, row, NULL);
+  sqlite3_stmt *stmt;
+  GdaDataModel *model;
+  int           row;
+} RowSource;
 
+static const char *
+row_string (RowSource *src,
+            int        col)
+{
+  if (src->stmt != NULL)
+    return (const char *) sqlite3_column_text (src->stmt, col);
+  return cb_store_model_get_string (src->model, col, src->row);
+}
+
+static gboolean
+row_is_null (RowSource *src,
+             int        col)
+{
+  const GValue *value;
+
+  if (src->stmt != NULL)
+    return sqlite3_column_type (src->stmt, col) == SQLITE_NULL;
+
+  value = gda_data_model_get_value_at (src->model, col, src->row, NULL);
   return value == NULL || gda_value_is_null (value);
+}
+
+static gint64
+row_int64 (RowSource *src,
+           int        col,
+           gint64     if_null)
+{
+  if (src->stmt != NULL)
+    return sqlite3_column_type (src->stmt, col) == SQLITE_NULL
+           ? if_null : sqlite3_column_int64 (src->stmt, col);
+  return cb_store_model_get_int64 (src->model, col, src->row, if_null);
 }
 
 /* Appends a time column as cb_rfc3339_format() writes it, or null when it holds none a
  * GDateTime could hold. */
 static void
-append_model_time (GString      *out,
-                   GdaDataModel *model,
-                   int           col,
-                   int           row)
+append_row_time (GString   *out,
+                 RowSource *src,
+                 int        col)
 {
-  if (model_is_null (model, col, row)
-      || !append_ms_time (out, cb_store_model_get_int64 (model, col, row, 0)))
+  if (row_is_null (src, col) || !append_ms_time (out, row_int64 (src, col, 0)))
     g_string_append_len (out, "null", 4);
 }
 
@@ -3121,69 +3158,191 @@ append_model_time (GString      *out,
  * cb_store_recipient_from_model() would make of it, without making it: a page holds up to
  * 10,000. FALSE (nothing written) for a row that makes no recipient. */
 static gboolean
-append_recipient_row (GString      *out,
-                      GdaDataModel *model,
-                      int           row)
+append_recipient_row (GString   *out,
+                      RowSource *src)
 {
   CbRecipientStatus status;
-  gint64 max_retries = cb_store_model_get_int64 (model, 8, row, -1);
-  gint64 duration_ms = MAX (0, cb_store_model_get_int64 (model, 12, row, 0));
-  const char *analysis = cb_store_model_get_string (model, 14, row);
-  gint64 ended_ms = cb_store_model_get_int64 (model, 18, row, 0);
+  gint64 max_retries = row_int64 (src, 8, -1);
+  gint64 duration_ms = MAX (0, row_int64 (src, 12, 0));
+  const char *analysis = row_string (src, 14);
   gboolean has_end;
 
-  if (!cb_recipient_status_from_string (cb_store_model_get_string (model, 6, row), &status))
+  if (!cb_recipient_status_from_string (row_string (src, 6), &status))
     return FALSE;
 
   g_string_append (out, "{\"id\":");
-  append_string (out, cb_store_model_get_string (model, 0, row));
-  g_string_append_printf (out, ",\"row\":%u", (guint) cb_store_model_get_int64 (model, 2, row, 0));
+  append_string (out, row_string (src, 0));
+  g_string_append_printf (out, ",\"row\":%u", (guint) row_int64 (src, 2, 0));
   append_member (out, "phone");
-  append_string (out, cb_store_model_get_string (model, 3, row));
+  append_string (out, row_string (src, 3));
   append_member (out, "raw_phone");
-  append_string (out, cb_store_model_get_string (model, 4, row));
+  append_string (out, row_string (src, 4));
   append_member (out, "dynamic_vars");
-  append_object_text (out, cb_store_model_get_string (model, 5, row));
+  append_object_text (out, row_string (src, 5));
   append_member (out, "status");
   append_string (out, cb_recipient_status_to_string (status));
-  g_string_append_printf (out, ",\"attempts\":%u",
-                          (guint) cb_store_model_get_int64 (model, 7, row, 0));
+  g_string_append_printf (out, ",\"attempts\":%u", (guint) row_int64 (src, 7, 0));
   if ((int) max_retries >= 0)
     g_string_append_printf (out, ",\"max_retries\":%d", (int) max_retries);
   else
     g_string_append (out, ",\"max_retries\":null");
   append_member (out, "provider_call_id");
-  append_string (out, cb_store_model_get_string (model, 9, row));
+  append_string (out, row_string (src, 9));
   append_member (out, "outcome");
-  append_string (out, cb_store_model_get_string (model, 10, row));
+  append_string (out, row_string (src, 10));
   append_member (out, "disconnection_reason");
-  append_string (out, cb_store_model_get_string (model, 11, row));
-  /* As a GDateTime would hold the end: between the years 1 and 9999. */
-  has_end = !model_is_null (model, 18, row)
-            && ended_ms >= G_GINT64_CONSTANT (-62135596800000)
-            && ended_ms < G_GINT64_CONSTANT (253402300800000);
+  append_string (out, row_string (src, 11));
+  /* The end as a GDateTime would hold it: between the years 1 and 9999. */
+  has_end = !row_is_null (src, 18)
+            && row_int64 (src, 18, 0) >= G_GINT64_CONSTANT (-62135596800000)
+            && row_int64 (src, 18, 0) < G_GINT64_CONSTANT (253402300800000);
   if (has_end || duration_ms > 0)
     g_string_append_printf (out, ",\"duration_ms\":%" G_GINT64_FORMAT, duration_ms);
   else
     g_string_append (out, ",\"duration_ms\":null");
   append_member (out, "transcript");
-  append_string (out, cb_store_model_get_string (model, 13, row));
+  append_string (out, row_string (src, 13));
   append_member (out, "analysis");
   if (analysis != NULL && *analysis != '\0')
     append_object_text (out, analysis);
   else
     g_string_append (out, "null");
   append_member (out, "error");
-  append_string (out, cb_store_model_get_string (model, 15, row));
+  append_string (out, row_string (src, 15));
   append_member (out, "next_attempt_at");
-  append_model_time (out, model, 16, row);
+  append_row_time (out, src, 16);
   append_member (out, "started_at");
-  append_model_time (out, model, 17, row);
+  append_row_time (out, src, 17);
   append_member (out, "ended_at");
-  append_model_time (out, model, 18, row);
+  append_row_time (out, src, 18);
   g_string_append_c (out, '}');
 
   return TRUE;
+}
+
+/* A detail's page of recipients, read straight from an SQLite store's file with a
+ * read-only connection of the API's own: no GValue and no row object for each of up to
+ * 10,000 rows and 20 columns. NULL for another database (or a file that cannot be opened
+ * so), read through libgda. */
+static sqlite3_stmt *
+page_statement (CbApi *self)
+{
+  const char *path;
+  g_autofree char *sql = NULL;
+
+  if (self->reader_disabled)
+    return NULL;
+  if (self->reader_tried)
+    return self->page;
+
+  self->reader_tried = TRUE;
+  path = cb_store_get_path (self->store);
+  if (!cb_store_is_sqlite (self->store) || path == NULL)
+    return NULL;
+
+  sql = g_strdup_printf ("SELECT %s FROM recipients WHERE batch_id = ?1"
+                         " ORDER BY row_number LIMIT ?2 OFFSET ?3",
+                         CB_STORE_RECIPIENT_COLUMNS);
+  if (sqlite3_open_v2 (path, &self->reader, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
+      || sqlite3_busy_timeout (self->reader, 5000) != SQLITE_OK
+      || sqlite3_prepare_v2 (self->reader, sql, -1, &self->page, NULL) != SQLITE_OK)
+    {
+      g_debug ("Reading recipients through libgda: %s",
+               self->reader != NULL ? sqlite3_errmsg (self->reader) : "out of memory");
+      g_clear_pointer (&self->page, sqlite3_finalize);
+      g_clear_pointer (&self->reader, sqlite3_close);
+    }
+
+  return self->page;
+}
+
+void
+cb_api_set_direct_reader_enabled (CbApi    *self,
+                                  gboolean  enabled)
+{
+  g_return_if_fail (CB_IS_API (self));
+
+  self->reader_disabled = !enabled;
+}
+
+/* Appends the page's recipients, comma-separated; how many, or -1 with @error. */
+static int
+append_recipients_page (CbApi       *self,
+                        GString     *out,
+                        const char  *batch_id,
+                        guint        offset,
+                        guint        limit,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = page_statement (self);
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autofree char *sql = NULL;
+  RowSource src = { NULL, NULL, 0 };
+  int n = 0;
+  int n_rows;
+
+  if (stmt != NULL)
+    {
+      int rc;
+
+      src.stmt = stmt;
+      sqlite3_reset (stmt);
+      if (sqlite3_bind_text (stmt, 1, batch_id, -1, SQLITE_STATIC) == SQLITE_OK
+          && sqlite3_bind_int (stmt, 2, (int) limit) == SQLITE_OK
+          && sqlite3_bind_int (stmt, 3, (int) offset) == SQLITE_OK)
+        {
+          while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            {
+              gsize len = out->len;
+
+              if (n > 0)
+                g_string_append_c (out, ',');
+              if (append_recipient_row (out, &src))
+                n++;
+              else
+                g_string_truncate (out, len);
+            }
+          if (rc == SQLITE_DONE)
+            {
+              sqlite3_reset (stmt);
+              return n;
+            }
+        }
+
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_QUERY,
+                   _("Could not read the recipients of batch “%s”: %s"), batch_id,
+                   sqlite3_errmsg (self->reader));
+      sqlite3_reset (stmt);
+      return -1;
+    }
+
+  /* The page as cb_store_list_recipients() reads it. */
+  sql = g_strdup_printf ("SELECT %s FROM recipients WHERE batch_id = ##batch::string"
+                         " ORDER BY row_number LIMIT ##limit::gint OFFSET ##offset::gint",
+                         CB_STORE_RECIPIENT_COLUMNS);
+  model = cb_store_select (self->store, error, sql,
+                           "batch", batch_id,
+                           "limit", (int) limit,
+                           "offset", (int) offset,
+                           NULL);
+  if (model == NULL)
+    return -1;
+
+  src.model = model;
+  n_rows = gda_data_model_get_n_rows (model);
+  for (src.row = 0; src.row < n_rows; src.row++)
+    {
+      gsize len = out->len;
+
+      if (n > 0)
+        g_string_append_c (out, ',');
+      if (append_recipient_row (out, &src))
+        n++;
+      else
+        g_string_truncate (out, len);
+    }
+
+  return n;
 }
 
 static void
@@ -3193,14 +3352,13 @@ handle_detail (CbApi             *self,
                GHashTable        *query)
 {
   g_autoptr(CbBatch) batch = NULL;
-  g_autoptr(GdaDataModel) model = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) out = NULL;
   g_autofree char *from_number = NULL;
-  g_autofree char *sql = NULL;
   ApiError *api_error = NULL;
-  guint offset = 0, limit = CB_API_DEFAULT_RECIPIENTS_LIMIT, total, n = 0;
-  int n_rows;
+  guint offset = 0, limit = CB_API_DEFAULT_RECIPIENTS_LIMIT, total;
+  gsize batch_len;
+  int n;
 
   if (!query_uint (query, "recipients_offset", 0, G_MAXINT32, &offset, &api_error)
       || !query_uint (query, "recipients_limit", 1, CB_API_MAX_RECIPIENTS_LIMIT, &limit,
@@ -3213,46 +3371,28 @@ handle_detail (CbApi             *self,
   if (!(batch = lookup_batch (self, msg, batch_id)))
     return;
 
-  /* The page as cb_store_list_recipients() reads it, written without a record object. */
-  sql = g_strdup_printf ("SELECT %s FROM recipients WHERE batch_id = ##batch::string"
-                         " ORDER BY row_number LIMIT ##limit::gint OFFSET ##offset::gint",
-                         CB_STORE_RECIPIENT_COLUMNS);
-  model = cb_store_select (self->store, &error, sql,
-                           "batch", batch_id,
-                           "limit", (int) limit,
-                           "offset", (int) offset,
-                           NULL);
-  if (model == NULL)
-    {
-      reply_new_error (msg, FLAVOR_V1, internal_error (error));
-      return;
-    }
-
   from_number = dup_from_number (self, batch);
-  n_rows = gda_data_model_get_n_rows (model);
   total = cb_batch_get_counters (batch)->total;
 
   /* The batch object without its closing brace, then the page of recipients. */
-  out = g_string_sized_new (2048 + 1024 * (gsize) n_rows);
+  out = g_string_sized_new (2048 + 1024 * (gsize) MIN (limit, total));
   append_batch (self, out, batch, from_number, TRUE);
   g_assert (out->len > 0 && out->str[out->len - 1] == '}');
   g_string_truncate (out, out->len - 1);
   g_string_append (out, ",\"recipients\":[");
-  for (int i = 0; i < n_rows; i++)
-    {
-      gsize len = out->len;
+  batch_len = out->len;
 
-      if (n > 0)
-        g_string_append_c (out, ',');
-      if (append_recipient_row (out, model, i))
-        n++;
-      else
-        g_string_truncate (out, len);
+  if ((n = append_recipients_page (self, out, batch_id, offset, limit, &error)) < 0)
+    {
+      g_string_truncate (out, batch_len);
+      reply_new_error (msg, FLAVOR_V1, internal_error (error));
+      return;
     }
+
   g_string_append_printf (out, "],\"recipients_offset\":%u,\"recipients_limit\":%u,"
                                "\"recipients_next_offset\":", offset, limit);
-  if ((guint64) offset + n < total)
-    g_string_append_printf (out, "%u}", offset + n);
+  if ((guint64) offset + (guint) n < total)
+    g_string_append_printf (out, "%u}", offset + (guint) n);
   else
     g_string_append (out, "null}");
 
@@ -3696,6 +3836,8 @@ cb_api_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->engine);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->page, sqlite3_finalize);
+  g_clear_pointer (&self->reader, sqlite3_close);
 
   G_OBJECT_CLASS (cb_api_parent_class)->dispose (object);
 }
