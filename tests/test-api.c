@@ -1266,6 +1266,8 @@ test_list (Fixture       *f,
   JsonNode *node;
   JsonArray *list;
 
+  /* As data, "libgda": read the SQLite store as any other database. */
+  cb_api_set_direct_reader_enabled (f->api, g_strcmp0 (data, "libgda") != 0);
   g_usleep (2000);
   b = create_ok (f, "{\"name\":\"B\",\"agent_id\":\"agent_demo\",\"status\":"
                     "\"draft\",\"recipients\":[{\"phone\":\"+12122021000\"}]}");
@@ -1737,6 +1739,7 @@ main (int    argc,
   ADD ("/api/start-and-schedule", test_start_and_schedule);
   ADD ("/api/retry", test_retry);
   ADD ("/api/list", test_list);
+  g_test_add ("/api/list-libgda", Fixture, "libgda", fixture_setup, test_list, fixture_teardown);
   ADD ("/api/recipient-pages", test_recipient_pages);
   ADD ("/api/json-text", test_json_text);
   g_test_add ("/api/json-text-libgda", Fixture, "libgda", fixture_setup, test_json_text,

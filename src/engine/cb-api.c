@@ -31,6 +31,8 @@
 #define RETELL_DEFAULT_ZONE "America/Los_Angeles"
 /* A batch's concurrency when the "default_concurrency" setting gives none, as in the store. */
 #define DEFAULT_CONCURRENCY 10
+/* How many columns CB_STORE_BATCH_COLUMNS names. */
+#define CB_API_BATCH_N_COLUMNS 26
 /* After refusing a body that is too large: how long the connection may still drain what the
  * client already sent, so that closing it does not reset the answer away. */
 #define LINGER_MS           1000
@@ -53,9 +55,10 @@ struct _CbApi
   guint8        token_digest[32];
   gulong        request_started_id;
 
-  /* Pages of recipients straight from an SQLite store's file (see page_statement()). */
+  /* Lists and pages of recipients straight from an SQLite store's file (open_reader()). */
   sqlite3      *reader;
   sqlite3_stmt *page;
+  sqlite3_stmt *list[4];   /* by filters: 1 status, 2 cursor */
   gboolean      reader_tried;
   gboolean      reader_disabled;
 };
@@ -641,6 +644,117 @@ add_int (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
+static inline char *
+put_digits (char  *p,
+            gint64 value,
+            int    width)
+{
+  for (int i = width - 1; i >= 0; i--)
+    {
+      p[i] = '0' + (char) (value % 10);
+      value /= 10;
+    }
+  return p + width;
+}
+
+/* A time in ms since the epoch as cb_rfc3339_format() writes it ("2026-05-05T09:00:00Z"),
+ * without a GDateTime; FALSE (and nothing written) outside the years 1 to 9999. */
+static gboolean
+append_ms_time (GString *out,
+                gint64   ms)
+{
+  gint64 s = ms >= 0 ? ms / 1000 : -((999 - ms) / 1000);
+  gint64 days = s >= 0 ? s / 86400 : -((86399 - s) / 86400);
+  gint64 secs = s - days * 86400;
+  gint64 z, era, doe, yoe, doy, mp, year, month, day;
+  char text[24];
+  char *p = text;
+
+  /* H. Hinnant's civil_from_days. */
+  z = days + 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  day = doy - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = yoe + era * 400 + (month <= 2);
+
+  if (year < 1 || year > 9999)
+    return FALSE;
+
+  *p++ = '"';
+  p = put_digits (p, year, 4);
+  *p++ = '-';
+  p = put_digits (p, month, 2);
+  *p++ = '-';
+  p = put_digits (p, day, 2);
+  *p++ = 'T';
+  p = put_digits (p, secs / 3600, 2);
+  *p++ = ':';
+  p = put_digits (p, (secs / 60) % 60, 2);
+  *p++ = ':';
+  p = put_digits (p, secs % 60, 2);
+  *p++ = 'Z';
+  *p++ = '"';
+  g_string_append_len (out, text, p - text);
+
+  return TRUE;
+}
+
+/* A row of a query: the current row of an SQLite statement, or a row of a libgda model. */
+typedef struct
+{
+  sqlite3_stmt *stmt;
+  GdaDataModel *model;
+  int           row;
+} RowSource;
+
+static const char *
+row_string (RowSource *src,
+            int        col)
+{
+  if (src->stmt != NULL)
+    return (const char *) sqlite3_column_text (src->stmt, col);
+  return cb_store_model_get_string (src->model, col, src->row);
+}
+
+static gboolean
+row_is_null (RowSource *src,
+             int        col)
+{
+  const GValue *value;
+
+  if (src->stmt != NULL)
+    return sqlite3_column_type (src->stmt, col) == SQLITE_NULL;
+
+  value = gda_data_model_get_value_at (src->model, col, src->row, NULL);
+  return value == NULL || gda_value_is_null (value);
+}
+
+static gint64
+row_int64 (RowSource *src,
+           int        col,
+           gint64     if_null)
+{
+  if (src->stmt != NULL)
+    return sqlite3_column_type (src->stmt, col) == SQLITE_NULL
+           ? if_null : sqlite3_column_int64 (src->stmt, col);
+  return cb_store_model_get_int64 (src->model, col, src->row, if_null);
+}
+
+/* Appends a time column as cb_rfc3339_format() writes it, or null when it holds none a
+ * GDateTime could hold. */
+static void
+append_row_time (GString   *out,
+                 RowSource *src,
+                 int        col)
+{
+  if (row_is_null (src, col) || !append_ms_time (out, row_int64 (src, col, 0)))
+    g_string_append_len (out, "null", 4);
+}
+
 static void append_json_string (GString *out, const char *str, gboolean like_json_glib);
 
 static void
@@ -670,14 +784,16 @@ append_batch_int (GString    *out,
   g_string_append_printf (out, "%" G_GINT64_FORMAT, value);
 }
 
+#define NO_TIME G_MININT64
+
 static void
 append_batch_time (GString    *out,
                    const char *name,
-                   GDateTime  *time)
+                   gint64      ms)
 {
-  g_autofree char *text = time != NULL ? cb_rfc3339_format (time) : NULL;
-
-  append_batch_string (out, name, text);
+  append_batch_member (out, name);
+  if (ms == NO_TIME || !append_ms_time (out, ms))
+    g_string_append_len (out, "null", 4);
 }
 
 /* JSON text kept in the database, as json-glib writes it back, or null. */
@@ -699,8 +815,195 @@ append_batch_json_text (GString    *out,
     g_string_append_len (out, "null", 4);
 }
 
+/* Lists and pages of recipients are read straight from an SQLite store's file with a
+ * read-only connection of the API's own: no GValue for each cell, no row object for each
+ * row, and no wait on the store's lock (WAL: readers never block the engine's writes).
+ * FALSE for another database, or a file that cannot be opened so: read through libgda. */
+static gboolean
+open_reader (CbApi *self)
+{
+  const char *path;
+
+  if (self->reader_disabled)
+    return FALSE;
+  if (self->reader_tried)
+    return self->reader != NULL;
+
+  self->reader_tried = TRUE;
+  path = cb_store_get_path (self->store);
+  if (!cb_store_is_sqlite (self->store) || path == NULL)
+    return FALSE;
+
+  if (sqlite3_open_v2 (path, &self->reader, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
+      || sqlite3_busy_timeout (self->reader, 5000) != SQLITE_OK)
+    {
+      g_debug ("Reading lists through libgda: %s",
+               self->reader != NULL ? sqlite3_errmsg (self->reader) : "out of memory");
+      g_clear_pointer (&self->reader, sqlite3_close);
+    }
+
+  return self->reader != NULL;
+}
+
+/* What the API shows of a batch, from a CbBatch or straight from a row of
+ * "SELECT CB_STORE_BATCH_COLUMNS" as cb_store_batch_from_model() reads it. */
+typedef struct
+{
+  const char     *id;
+  const char     *name;
+  const char     *agent_id;
+  const char     *phone_number_id;
+  const char     *from_number;
+  CbBatchStatus   status;
+  gint64          scheduled_at;   /* ms, or NO_TIME */
+  const char     *timezone;
+  guint           max_retries;
+  guint           retry_delay_s;
+  guint           concurrency;
+  const char     *call_window;
+  const char     *default_region;
+  const char     *pause_reason;
+  const char     *error;
+  CbBatchCounters counters;
+  gint64          created_at;
+  gint64          updated_at;
+  gint64          started_at;
+  gint64          finished_at;
+} BatchFields;
+
+static gint64
+datetime_ms (GDateTime *time)
+{
+  return time != NULL ? cb_store_datetime_to_ms (time) : NO_TIME;
+}
+
+static void
+batch_fields_from_batch (BatchFields *fields,
+                         CbBatch     *batch,
+                         const char  *from_number)
+{
+  fields->id = cb_batch_get_id (batch);
+  fields->name = cb_batch_get_name (batch);
+  fields->agent_id = cb_batch_get_agent_id (batch);
+  fields->phone_number_id = cb_batch_get_phone_number_id (batch);
+  fields->from_number = from_number;
+  fields->status = cb_batch_get_status (batch);
+  fields->scheduled_at = datetime_ms (cb_batch_get_scheduled_at (batch));
+  fields->timezone = cb_batch_get_timezone (batch);
+  fields->max_retries = cb_batch_get_max_retries (batch);
+  fields->retry_delay_s = cb_batch_get_retry_delay_s (batch);
+  fields->concurrency = cb_batch_get_concurrency (batch);
+  fields->call_window = cb_batch_get_call_window (batch);
+  fields->default_region = cb_batch_get_default_region (batch);
+  fields->pause_reason = cb_batch_get_pause_reason (batch);
+  fields->error = cb_batch_get_error (batch);
+  fields->counters = *cb_batch_get_counters (batch);
+  fields->created_at = datetime_ms (cb_batch_get_created_at (batch));
+  fields->updated_at = datetime_ms (cb_batch_get_updated_at (batch));
+  fields->started_at = datetime_ms (cb_batch_get_started_at (batch));
+  fields->finished_at = datetime_ms (cb_batch_get_finished_at (batch));
+}
+
+static gint64
+row_time (RowSource *src,
+          int        col)
+{
+  return row_is_null (src, col) ? NO_TIME : row_int64 (src, col, 0);
+}
+
+/* Column @n_columns (after CB_STORE_BATCH_COLUMNS) holds the caller ID's number. FALSE for a
+ * row that makes no batch. */
+static gboolean
+batch_fields_from_row (BatchFields *fields,
+                       RowSource   *src,
+                       int          n_columns)
+{
+  if (!cb_batch_status_from_string (row_string (src, 4), &fields->status))
+    return FALSE;
+
+  fields->id = row_string (src, 0);
+  fields->name = row_string (src, 1);
+  fields->agent_id = row_string (src, 2);
+  fields->phone_number_id = row_string (src, 3);
+  fields->scheduled_at = row_time (src, 5);
+  fields->timezone = row_string (src, 6);
+  fields->max_retries = (guint) row_int64 (src, 7, 0);
+  fields->retry_delay_s = (guint) row_int64 (src, 8, 0);
+  fields->concurrency = (guint) row_int64 (src, 9, 0);
+  fields->call_window = row_string (src, 10);
+  fields->default_region = row_string (src, 11);
+  fields->pause_reason = row_string (src, 12);
+  fields->error = row_string (src, 13);
+  fields->created_at = row_time (src, 14);
+  fields->updated_at = row_time (src, 15);
+  fields->started_at = row_time (src, 16);
+  fields->finished_at = row_time (src, 17);
+  fields->counters.total = (guint) row_int64 (src, 18, 0);
+  fields->counters.pending = (guint) row_int64 (src, 19, 0);
+  fields->counters.dialing = (guint) row_int64 (src, 20, 0);
+  fields->counters.completed = (guint) row_int64 (src, 21, 0);
+  fields->counters.failed = (guint) row_int64 (src, 22, 0);
+  fields->counters.cancelled = (guint) row_int64 (src, 23, 0);
+  fields->counters.picked_up = (guint) row_int64 (src, 24, 0);
+  fields->counters.sent = (guint) row_int64 (src, 25, 0);
+  fields->from_number = fields->phone_number_id != NULL ? row_string (src, n_columns) : NULL;
+
+  return TRUE;
+}
+
 /* The batch as a JSON object, written straight to text: exactly what json-glib writes for
  * the same members, without building a tree for each batch of a list. */
+static void
+append_batch_fields (CbApi             *self,
+                     GString           *out,
+                     const BatchFields *b,
+                     gboolean           with_validation)
+{
+  g_autoptr(GDateTime) next_window_at = NULL;
+
+  if (b->status == CB_BATCH_STATUS_RUNNING)
+    next_window_at = cb_engine_dup_next_window_at (self->engine, b->id);
+
+  g_string_append (out, "{\"id\":");
+  append_json_string (out, b->id, TRUE);
+  append_batch_string (out, "name", b->name);
+  append_batch_string (out, "agent_id", b->agent_id);
+  append_batch_string (out, "phone_number_id", b->phone_number_id);
+  append_batch_string (out, "from_number", b->from_number);
+  append_batch_string (out, "status", cb_batch_status_to_string (b->status));
+  append_batch_time (out, "scheduled_at", b->scheduled_at);
+  append_batch_string (out, "timezone", b->timezone);
+  append_batch_int (out, "max_retries", b->max_retries);
+  append_batch_int (out, "retry_delay_s", b->retry_delay_s);
+  append_batch_int (out, "concurrency", b->concurrency);
+  append_batch_json_text (out, "call_window", b->call_window);
+  append_batch_string (out, "default_region", b->default_region);
+  append_batch_string (out, "pause_reason", b->pause_reason);
+  append_batch_string (out, "error", b->error);
+  append_batch_time (out, "next_window_at", datetime_ms (next_window_at));
+
+  g_string_append_printf (out, ",\"counters\":{\"total\":%u,\"pending\":%u,\"dialing\":%u,"
+                               "\"completed\":%u,\"failed\":%u,\"cancelled\":%u,"
+                               "\"picked_up\":%u,\"sent\":%u}",
+                          b->counters.total, b->counters.pending, b->counters.dialing,
+                          b->counters.completed, b->counters.failed, b->counters.cancelled,
+                          b->counters.picked_up, b->counters.sent);
+
+  append_batch_time (out, "created_at", b->created_at);
+  append_batch_time (out, "updated_at", b->updated_at);
+  append_batch_time (out, "started_at", b->started_at);
+  append_batch_time (out, "finished_at", b->finished_at);
+
+  if (with_validation)
+    {
+      g_autofree char *report = cb_store_dup_batch_report (self->store, b->id, NULL);
+
+      append_batch_json_text (out, "validation", report);
+    }
+
+  g_string_append_c (out, '}');
+}
+
 static void
 append_batch (CbApi      *self,
               GString    *out,
@@ -708,57 +1011,10 @@ append_batch (CbApi      *self,
               const char *from_number,
               gboolean    with_validation)
 {
-  g_autoptr(GDateTime) next_window_at = NULL;
-  const CbBatchCounters *counters = cb_batch_get_counters (batch);
-  CbBatchStatus status = cb_batch_get_status (batch);
+  BatchFields fields;
 
-  if (status == CB_BATCH_STATUS_RUNNING)
-    next_window_at = cb_engine_dup_next_window_at (self->engine, cb_batch_get_id (batch));
-
-  g_string_append (out, "{\"id\":");
-  append_json_string (out, cb_batch_get_id (batch), TRUE);
-  append_batch_string (out, "name", cb_batch_get_name (batch));
-  append_batch_string (out, "agent_id", cb_batch_get_agent_id (batch));
-  append_batch_string (out, "phone_number_id", cb_batch_get_phone_number_id (batch));
-  append_batch_string (out, "from_number", from_number);
-  append_batch_string (out, "status", cb_batch_status_to_string (status));
-  append_batch_time (out, "scheduled_at", cb_batch_get_scheduled_at (batch));
-  append_batch_string (out, "timezone", cb_batch_get_timezone (batch));
-  append_batch_int (out, "max_retries", cb_batch_get_max_retries (batch));
-  append_batch_int (out, "retry_delay_s", cb_batch_get_retry_delay_s (batch));
-  append_batch_int (out, "concurrency", cb_batch_get_concurrency (batch));
-  append_batch_json_text (out, "call_window", cb_batch_get_call_window (batch));
-  append_batch_string (out, "default_region", cb_batch_get_default_region (batch));
-  append_batch_string (out, "pause_reason", cb_batch_get_pause_reason (batch));
-  append_batch_string (out, "error", cb_batch_get_error (batch));
-  append_batch_time (out, "next_window_at", next_window_at);
-
-  g_string_append_printf (out, ",\"counters\":{\"total\":%" G_GINT64_FORMAT
-                               ",\"pending\":%" G_GINT64_FORMAT
-                               ",\"dialing\":%" G_GINT64_FORMAT
-                               ",\"completed\":%" G_GINT64_FORMAT
-                               ",\"failed\":%" G_GINT64_FORMAT
-                               ",\"cancelled\":%" G_GINT64_FORMAT
-                               ",\"picked_up\":%" G_GINT64_FORMAT
-                               ",\"sent\":%" G_GINT64_FORMAT "}",
-                          (gint64) counters->total, (gint64) counters->pending,
-                          (gint64) counters->dialing, (gint64) counters->completed,
-                          (gint64) counters->failed, (gint64) counters->cancelled,
-                          (gint64) counters->picked_up, (gint64) counters->sent);
-
-  append_batch_time (out, "created_at", cb_batch_get_created_at (batch));
-  append_batch_time (out, "updated_at", cb_batch_get_updated_at (batch));
-  append_batch_time (out, "started_at", cb_batch_get_started_at (batch));
-  append_batch_time (out, "finished_at", cb_batch_get_finished_at (batch));
-
-  if (with_validation)
-    {
-      g_autofree char *report = cb_store_dup_batch_report (self->store, cb_batch_get_id (batch),
-                                                           NULL);
-      append_batch_json_text (out, "validation", report);
-    }
-
-  g_string_append_c (out, '}');
+  batch_fields_from_batch (&fields, batch, from_number);
+  append_batch_fields (self, out, &fields, with_validation);
 }
 
 static JsonNode *
@@ -2891,23 +3147,179 @@ dup_numbers_by_id (CbApi *self)
   return table;
 }
 
+/* The list's statement for its filters, newest first as cb_store_list_batches() orders
+ * them, the cursor being the last id seen; with the caller ID's number after the batch's
+ * columns. One statement for each combination of filters, in libgda's parameter syntax
+ * (no NULL parameter for it to rewrite and prepare again on every call) or SQLite's. */
+static char *
+batch_list_sql (gboolean with_status,
+                gboolean with_cursor,
+                gboolean for_sqlite)
+{
+  const char *status = !with_status ? ""
+                       : for_sqlite ? " AND status = :status"
+                       : " AND status = ##status::string";
+  const char *cursor = !with_cursor ? ""
+                       : for_sqlite ? " AND (created_at < :at OR (created_at = :at AND id < :cursor))"
+                       : " AND (created_at < ##c1::gint64"
+                         " OR (created_at = ##c2::gint64 AND id < ##c3::string))";
+
+  return g_strdup_printf ("SELECT %s, (SELECT number FROM phone_numbers p"
+                          " WHERE p.id = b.phone_number_id)"
+                          " FROM batches b WHERE status <> 'importing'%s%s"
+                          " ORDER BY created_at DESC, id DESC LIMIT %s",
+                          CB_STORE_BATCH_COLUMNS, status, cursor,
+                          for_sqlite ? ":limit" : "##limit::gint");
+}
+
+/* Appends the batches of a list page (comma-separated) from a row; sets *@next_cursor when
+ * there are more. */
+static void
+append_list_row (CbApi     *self,
+                 GString   *out,
+                 RowSource *src,
+                 guint      index,
+                 guint      limit,
+                 guint     *n,
+                 char     **next_cursor)
+{
+  BatchFields fields;
+
+  if (index >= limit)
+    return;
+
+  if (index == limit - 1)
+    {
+      g_free (*next_cursor);
+      *next_cursor = g_strdup (row_string (src, 0));
+    }
+
+  if (!batch_fields_from_row (&fields, src, CB_API_BATCH_N_COLUMNS))
+    return;
+
+  if ((*n)++ > 0)
+    g_string_append_c (out, ',');
+  append_batch_fields (self, out, &fields, FALSE);
+}
+
+static gboolean
+append_batch_list (CbApi       *self,
+                   GString     *out,
+                   const char  *status,
+                   const char  *cursor,
+                   gint64       cursor_created_at,
+                   guint        limit,
+                   char       **next_cursor,
+                   GError     **error)
+{
+  guint which = (status != NULL ? 1 : 0) | (cursor != NULL ? 2 : 0);
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autofree char *sql = NULL;
+  RowSource src = { NULL, NULL, 0 };
+  guint n = 0;
+  guint n_rows = 0;
+
+  if (open_reader (self) && self->list[which] == NULL)
+    {
+      sql = batch_list_sql (status != NULL, cursor != NULL, TRUE);
+      if (sqlite3_prepare_v2 (self->reader, sql, -1, &self->list[which], NULL) != SQLITE_OK)
+        {
+          g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_QUERY,
+                       _("Could not list batches: %s"), sqlite3_errmsg (self->reader));
+          return FALSE;
+        }
+      g_clear_pointer (&sql, g_free);
+    }
+
+  if (self->reader != NULL && !self->reader_disabled)
+    {
+      sqlite3_stmt *stmt = self->list[which];
+      int rc;
+
+      src.stmt = stmt;
+      sqlite3_reset (stmt);
+      if ((status == NULL
+           || sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":status"), status,
+                                 -1, SQLITE_STATIC) == SQLITE_OK)
+          && (cursor == NULL
+              || (sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":at"),
+                                      cursor_created_at) == SQLITE_OK
+                  && sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":cursor"),
+                                        cursor, -1, SQLITE_STATIC) == SQLITE_OK))
+          && sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":limit"),
+                               (int) limit + 1) == SQLITE_OK)
+        {
+          while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            {
+              append_list_row (self, out, &src, n_rows++, limit, &n, next_cursor);
+            }
+          if (rc == SQLITE_DONE)
+            {
+              sqlite3_reset (stmt);
+              if (n_rows <= limit)
+                g_clear_pointer (next_cursor, g_free);
+              return TRUE;
+            }
+        }
+
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_QUERY,
+                   _("Could not list batches: %s"), sqlite3_errmsg (self->reader));
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  sql = batch_list_sql (status != NULL, cursor != NULL, FALSE);
+  if (status != NULL && cursor != NULL)
+    model = cb_store_select (self->store, error, sql,
+                             "status", status,
+                             "c1", cursor_created_at,
+                             "c2", cursor_created_at,
+                             "c3", cursor,
+                             "limit", (int) limit + 1,
+                             NULL);
+  else if (status != NULL)
+    model = cb_store_select (self->store, error, sql,
+                             "status", status,
+                             "limit", (int) limit + 1,
+                             NULL);
+  else if (cursor != NULL)
+    model = cb_store_select (self->store, error, sql,
+                             "c1", cursor_created_at,
+                             "c2", cursor_created_at,
+                             "c3", cursor,
+                             "limit", (int) limit + 1,
+                             NULL);
+  else
+    model = cb_store_select (self->store, error, sql,
+                             "limit", (int) limit + 1,
+                             NULL);
+  if (model == NULL)
+    return FALSE;
+
+  src.model = model;
+  n_rows = (guint) gda_data_model_get_n_rows (model);
+  for (src.row = 0; (guint) src.row < n_rows; src.row++)
+    append_list_row (self, out, &src, src.row, limit, &n, next_cursor);
+  if (n_rows <= limit)
+    g_clear_pointer (next_cursor, g_free);
+
+  return TRUE;
+}
+
 static void
 handle_list (CbApi             *self,
              SoupServerMessage *msg,
              GHashTable        *query)
 {
-  g_autoptr(GHashTable) numbers = NULL;
-  g_autoptr(GdaDataModel) model = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) out = NULL;
-  g_autofree char *sql = NULL;
+  g_autofree char *next_cursor = NULL;
   gint64 cursor_created_at = 0;
   ApiError *api_error = NULL;
   const char *status_text = query != NULL ? g_hash_table_lookup (query, "status") : NULL;
   const char *cursor = query != NULL ? g_hash_table_lookup (query, "cursor") : NULL;
   CbBatchStatus status;
   guint limit = CB_API_DEFAULT_LIST_LIMIT;
-  int n_rows;
 
   if (!query_uint (query, "limit", 1, CB_API_MAX_LIST_LIMIT, &limit, &api_error))
     {
@@ -2952,68 +3364,17 @@ handle_list (CbApi             *self,
       cursor_created_at = cb_store_model_get_int64 (at, 0, 0, 0);
     }
 
-  /* Newest first, as cb_store_list_batches() orders them; the cursor is the last id seen.
-   * One statement for each combination of filters: no NULL parameter, which libgda would
-   * rewrite (and prepare again) on every call. */
-  sql = g_strdup_printf ("SELECT %s FROM batches b WHERE status <> 'importing'%s%s"
-                         " ORDER BY created_at DESC, id DESC LIMIT ##limit::gint",
-                         CB_STORE_BATCH_COLUMNS,
-                         status_text != NULL ? " AND status = ##status::string" : "",
-                         cursor != NULL ? " AND (created_at < ##c1::gint64"
-                                          " OR (created_at = ##c2::gint64 AND id < ##c3::string))"
-                                        : "");
-  if (status_text != NULL && cursor != NULL)
-    model = cb_store_select (self->store, &error, sql,
-                             "status", status_text,
-                             "c1", cursor_created_at,
-                             "c2", cursor_created_at,
-                             "c3", cursor,
-                             "limit", (int) limit + 1,
-                             NULL);
-  else if (status_text != NULL)
-    model = cb_store_select (self->store, &error, sql,
-                             "status", status_text,
-                             "limit", (int) limit + 1,
-                             NULL);
-  else if (cursor != NULL)
-    model = cb_store_select (self->store, &error, sql,
-                             "c1", cursor_created_at,
-                             "c2", cursor_created_at,
-                             "c3", cursor,
-                             "limit", (int) limit + 1,
-                             NULL);
-  else
-    model = cb_store_select (self->store, &error, sql,
-                             "limit", (int) limit + 1,
-                             NULL);
-  if (model == NULL)
+  out = g_string_sized_new (1024 * (gsize) MIN (limit, 100) + 64);
+  g_string_append (out, "{\"batch_calls\":[");
+  if (!append_batch_list (self, out, status_text, cursor, cursor_created_at, limit, &next_cursor,
+                          &error))
     {
       reply_new_error (msg, FLAVOR_V1, internal_error (error));
       return;
     }
-
-  numbers = dup_numbers_by_id (self);
-  n_rows = gda_data_model_get_n_rows (model);
-
-  out = g_string_sized_new (1024 * (gsize) MIN ((guint) n_rows, limit) + 64);
-  g_string_append (out, "{\"batch_calls\":[");
-  for (int i = 0, n = 0; i < n_rows && (guint) i < limit; i++)
-    {
-      g_autoptr(CbBatch) batch = cb_store_batch_from_model (model, i);
-      const char *number_id;
-
-      if (batch == NULL)
-        continue;
-
-      number_id = cb_batch_get_phone_number_id (batch);
-      if (n++ > 0)
-        g_string_append_c (out, ',');
-      append_batch (self, out, batch,
-                    number_id != NULL ? g_hash_table_lookup (numbers, number_id) : NULL, FALSE);
-    }
   g_string_append (out, "],\"next_cursor\":");
-  if ((guint) n_rows > limit)
-    append_json_string (out, cb_store_model_get_string (model, 0, limit - 1), TRUE);
+  if (next_cursor != NULL)
+    append_json_string (out, next_cursor, TRUE);
   else
     g_string_append (out, "null");
   g_string_append_c (out, '}');
@@ -3040,118 +3401,6 @@ lookup_batch (CbApi             *self,
     reply_new_error (msg, FLAVOR_V1, internal_error (error));
 
   return NULL;
-}
-
-static inline char *
-put_digits (char  *p,
-            gint64 value,
-            int    width)
-{
-  for (int i = width - 1; i >= 0; i--)
-    {
-      p[i] = '0' + (char) (value % 10);
-      value /= 10;
-    }
-  return p + width;
-}
-
-/* A time in ms since the epoch as cb_rfc3339_format() writes it ("2026-05-05T09:00:00Z"),
- * without a GDateTime; FALSE (and nothing written) outside the years 1 to 9999. */
-static gboolean
-append_ms_time (GString *out,
-                gint64   ms)
-{
-  gint64 s = ms >= 0 ? ms / 1000 : -((999 - ms) / 1000);
-  gint64 days = s >= 0 ? s / 86400 : -((86399 - s) / 86400);
-  gint64 secs = s - days * 86400;
-  gint64 z, era, doe, yoe, doy, mp, year, month, day;
-  char text[24];
-  char *p = text;
-
-  /* H. Hinnant's civil_from_days. */
-  z = days + 719468;
-  era = (z >= 0 ? z : z - 146096) / 146097;
-  doe = z - era * 146097;
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  mp = (5 * doy + 2) / 153;
-  day = doy - (153 * mp + 2) / 5 + 1;
-  month = mp < 10 ? mp + 3 : mp - 9;
-  year = yoe + era * 400 + (month <= 2);
-
-  if (year < 1 || year > 9999)
-    return FALSE;
-
-  *p++ = '"';
-  p = put_digits (p, year, 4);
-  *p++ = '-';
-  p = put_digits (p, month, 2);
-  *p++ = '-';
-  p = put_digits (p, day, 2);
-  *p++ = 'T';
-  p = put_digits (p, secs / 3600, 2);
-  *p++ = ':';
-  p = put_digits (p, (secs / 60) % 60, 2);
-  *p++ = ':';
-  p = put_digits (p, secs % 60, 2);
-  *p++ = 'Z';
-  *p++ = '"';
-  g_string_append_len (out, text, p - text);
-
-  return TRUE;
-}
-
-/* A row of "SELECT CB_STORE_RECIPIENT_COLUMNS": the current row of an SQLite statement,
- * or a row of a libgda model. */
-typedef struct
-{
-  sqlite3_stmt *stmt;
-  GdaDataModel *model;
-  int           row;
-} RowSource;
-
-static const char *
-row_string (RowSource *src,
-            int        col)
-{
-  if (src->stmt != NULL)
-    return (const char *) sqlite3_column_text (src->stmt, col);
-  return cb_store_model_get_string (src->model, col, src->row);
-}
-
-static gboolean
-row_is_null (RowSource *src,
-             int        col)
-{
-  const GValue *value;
-
-  if (src->stmt != NULL)
-    return sqlite3_column_type (src->stmt, col) == SQLITE_NULL;
-
-  value = gda_data_model_get_value_at (src->model, col, src->row, NULL);
-  return value == NULL || gda_value_is_null (value);
-}
-
-static gint64
-row_int64 (RowSource *src,
-           int        col,
-           gint64     if_null)
-{
-  if (src->stmt != NULL)
-    return sqlite3_column_type (src->stmt, col) == SQLITE_NULL
-           ? if_null : sqlite3_column_int64 (src->stmt, col);
-  return cb_store_model_get_int64 (src->model, col, src->row, if_null);
-}
-
-/* Appends a time column as cb_rfc3339_format() writes it, or null when it holds none a
- * GDateTime could hold. */
-static void
-append_row_time (GString   *out,
-                 RowSource *src,
-                 int        col)
-{
-  if (row_is_null (src, col) || !append_ms_time (out, row_int64 (src, col, 0)))
-    g_string_append_len (out, "null", 4);
 }
 
 /* A row of "SELECT CB_STORE_RECIPIENT_COLUMNS" as append_recipient() writes the recipient
@@ -3220,37 +3469,24 @@ append_recipient_row (GString   *out,
   return TRUE;
 }
 
-/* A detail's page of recipients, read straight from an SQLite store's file with a
- * read-only connection of the API's own: no GValue and no row object for each of up to
- * 10,000 rows and 20 columns. NULL for another database (or a file that cannot be opened
- * so), read through libgda. */
+/* A detail's page of recipients (see open_reader()), or NULL. */
 static sqlite3_stmt *
 page_statement (CbApi *self)
 {
-  const char *path;
   g_autofree char *sql = NULL;
 
-  if (self->reader_disabled)
+  if (!open_reader (self))
     return NULL;
-  if (self->reader_tried)
+  if (self->page != NULL)
     return self->page;
-
-  self->reader_tried = TRUE;
-  path = cb_store_get_path (self->store);
-  if (!cb_store_is_sqlite (self->store) || path == NULL)
-    return NULL;
 
   sql = g_strdup_printf ("SELECT %s FROM recipients WHERE batch_id = ?1"
                          " ORDER BY row_number LIMIT ?2 OFFSET ?3",
                          CB_STORE_RECIPIENT_COLUMNS);
-  if (sqlite3_open_v2 (path, &self->reader, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
-      || sqlite3_busy_timeout (self->reader, 5000) != SQLITE_OK
-      || sqlite3_prepare_v2 (self->reader, sql, -1, &self->page, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (self->reader, sql, -1, &self->page, NULL) != SQLITE_OK)
     {
-      g_debug ("Reading recipients through libgda: %s",
-               self->reader != NULL ? sqlite3_errmsg (self->reader) : "out of memory");
+      g_debug ("Reading recipients through libgda: %s", sqlite3_errmsg (self->reader));
       g_clear_pointer (&self->page, sqlite3_finalize);
-      g_clear_pointer (&self->reader, sqlite3_close);
     }
 
   return self->page;
@@ -3837,6 +4073,8 @@ cb_api_dispose (GObject *object)
   g_clear_object (&self->engine);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->page, sqlite3_finalize);
+  for (guint i = 0; i < G_N_ELEMENTS (self->list); i++)
+    g_clear_pointer (&self->list[i], sqlite3_finalize);
   g_clear_pointer (&self->reader, sqlite3_close);
 
   G_OBJECT_CLASS (cb_api_parent_class)->dispose (object);

@@ -44,7 +44,7 @@ JsonNode *cb_api_batch_to_json      (CbApi        *self,
                                      gboolean      with_validation);
 JsonNode *cb_api_recipient_to_json  (CbRecipient  *recipient);
 
-/* Tests: whether a detail reads an SQLite store's recipients straight from its file (the
+/* Tests: whether lists and details read an SQLite store straight from its file (the
  * default) or, as for any other database, through libgda. */
 void      cb_api_set_direct_reader_enabled (CbApi    *self,
                                             gboolean  enabled);
