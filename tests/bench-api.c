@@ -246,7 +246,9 @@ run_wrk (const char *label,
   lines = g_strsplit (wrk.output, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      const char *line = g_strstrip (lines[i]);
+      const char *line = lines[i];
+
+      g_strstrip (lines[i]);
 
       if (g_str_has_prefix (line, "Requests/sec:") || g_str_has_prefix (line, "50%")
           || g_str_has_prefix (line, "90%") || g_str_has_prefix (line, "99%")

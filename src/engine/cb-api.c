@@ -3218,22 +3218,25 @@ append_batch_list (CbApi       *self,
   RowSource src = { NULL, NULL, 0 };
   guint n = 0;
   guint n_rows = 0;
+  sqlite3_stmt *stmt = NULL;
 
-  if (open_reader (self) && self->list[which] == NULL)
+  if (open_reader (self))
     {
-      sql = batch_list_sql (status != NULL, cursor != NULL, TRUE);
-      if (sqlite3_prepare_v2 (self->reader, sql, -1, &self->list[which], NULL) != SQLITE_OK)
+      if (self->list[which] == NULL)
         {
-          g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_QUERY,
-                       _("Could not list batches: %s"), sqlite3_errmsg (self->reader));
-          return FALSE;
+          sql = batch_list_sql (status != NULL, cursor != NULL, TRUE);
+          if (sqlite3_prepare_v2 (self->reader, sql, -1, &self->list[which], NULL) != SQLITE_OK)
+            {
+              g_debug ("Listing batches through libgda: %s", sqlite3_errmsg (self->reader));
+              g_clear_pointer (&self->list[which], sqlite3_finalize);
+            }
+          g_clear_pointer (&sql, g_free);
         }
-      g_clear_pointer (&sql, g_free);
+      stmt = self->list[which];
     }
 
-  if (self->reader != NULL && !self->reader_disabled)
+  if (stmt != NULL)
     {
-      sqlite3_stmt *stmt = self->list[which];
       int rc;
 
       src.stmt = stmt;
@@ -3250,9 +3253,7 @@ append_batch_list (CbApi       *self,
                                (int) limit + 1) == SQLITE_OK)
         {
           while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-            {
-              append_list_row (self, out, &src, n_rows++, limit, &n, next_cursor);
-            }
+            append_list_row (self, out, &src, n_rows++, limit, &n, next_cursor);
           if (rc == SQLITE_DONE)
             {
               sqlite3_reset (stmt);
