@@ -38,6 +38,11 @@ struct _CbBatchDetail
   GtkLabel           *reason_label;
   GtkProgressBar     *progress_bar;
   CbOutcomeChart     *chart;
+  GtkLabel           *legend_answered;
+  GtkLabel           *legend_unanswered;
+  GtkLabel           *legend_failed;
+  GtkLabel           *legend_calling;
+  GtkLabel           *legend_cancelled;
   GtkLabel           *legend_labels[CB_OUTCOME_CHART_N_PARTS];
   GtkButton          *pause_button;
   GtkButton          *cancel_button;
@@ -313,100 +318,158 @@ format_duration (gint64 ms)
   return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d", ms / 60000, (int)(ms / 1000 % 60));
 }
 
-typedef enum
-{
-  COL_ROW,
-  COL_PHONE,
-  COL_STATUS,
-  COL_ATTEMPTS,
-  COL_OUTCOME,
-  COL_DURATION,
-  COL_VARIABLES,
-} Column;
+/* The table's cells: a label each, set up by kind of column and bound by column. */
 
-static void
-setup_cell_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
+static GtkWidget *
+new_cell (GtkListItem *item,
+          float        xalign,
+          const char  *css_class)
 {
   GtkWidget *label = gtk_label_new (NULL);
-  Column column = GPOINTER_TO_INT (user_data);
 
-  gtk_label_set_xalign (GTK_LABEL (label), column == COL_ROW || column == COL_ATTEMPTS ||
-                                           column == COL_DURATION ? 1.f : 0.f);
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (column == COL_ROW || column == COL_ATTEMPTS || column == COL_DURATION ||
-      column == COL_PHONE)
-    gtk_widget_add_css_class (label, "numeric");
-  if (column == COL_VARIABLES)
-    gtk_widget_add_css_class (label, "dim-label");
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
   gtk_list_item_set_child (item, label);
+
+  return label;
 }
 
 static void
-bind_cell_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
+setup_number_cell_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      CbBatchDetail            *self)
+{
+  new_cell (item, 1.f, "numeric");
+}
+
+static void
+setup_phone_cell_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     CbBatchDetail            *self)
+{
+  new_cell (item, 0.f, "numeric");
+}
+
+static void
+setup_text_cell_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    CbBatchDetail            *self)
+{
+  new_cell (item, 0.f, NULL);
+}
+
+static void
+setup_vars_cell_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    CbBatchDetail            *self)
+{
+  new_cell (item, 0.f, "dim-label");
+}
+
+static void
+bind_text (GtkListItem *item,
+           const char  *text)
+{
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text ? text : "");
+}
+
+static void
+bind_row_cell_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  CbBatchDetail            *self)
 {
   CbRecipient *recipient = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
-  g_autofree char *text = NULL;
+  char text[16];
+
+  if (recipient == NULL)
+    return;
+
+  g_snprintf (text, sizeof text, "%u", cb_recipient_get_row (recipient));
+  bind_text (item, text);
+}
+
+static void
+bind_phone_cell_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    CbBatchDetail            *self)
+{
+  CbRecipient *recipient = gtk_list_item_get_item (item);
+
+  if (recipient != NULL)
+    bind_text (item, cb_recipient_get_phone (recipient));
+}
+
+static void
+bind_status_cell_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     CbBatchDetail            *self)
+{
+  CbRecipient *recipient = gtk_list_item_get_item (item);
+
+  if (recipient != NULL)
+    bind_text (item, recipient_status_label (cb_recipient_get_status (recipient)));
+}
+
+static void
+bind_attempts_cell_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item,
+                       CbBatchDetail            *self)
+{
+  CbRecipient *recipient = gtk_list_item_get_item (item);
+  char text[16];
+
+  if (recipient == NULL)
+    return;
+
+  g_snprintf (text, sizeof text, "%u", cb_recipient_get_attempts (recipient));
+  bind_text (item, text);
+}
+
+static void
+bind_outcome_cell_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      CbBatchDetail            *self)
+{
+  CbRecipient *recipient = gtk_list_item_get_item (item);
   const char *outcome;
 
   if (recipient == NULL)
     return;
 
-  switch ((Column)GPOINTER_TO_INT (user_data))
-    {
-    case COL_ROW:
-      text = g_strdup_printf ("%u", cb_recipient_get_row (recipient));
-      break;
-    case COL_PHONE:
-      text = g_strdup (cb_recipient_get_phone (recipient));
-      break;
-    case COL_STATUS:
-      text = g_strdup (recipient_status_label (cb_recipient_get_status (recipient)));
-      break;
-    case COL_ATTEMPTS:
-      text = g_strdup_printf ("%u", cb_recipient_get_attempts (recipient));
-      break;
-    case COL_OUTCOME:
-      outcome = cb_recipient_get_outcome (recipient);
-      if (outcome == NULL)
-        outcome = cb_recipient_get_error (recipient);
-      text = g_strdup (outcome ? outcome : "");
-      break;
-    case COL_DURATION:
-      text = format_duration (cb_recipient_get_duration_ms (recipient));
-      break;
-    case COL_VARIABLES:
-    default:
-      text = format_vars (cb_recipient_get_dynamic_vars (recipient));
-      break;
-    }
-
-  gtk_label_set_label (label, text);
+  outcome = cb_recipient_get_outcome (recipient);
+  bind_text (item, outcome != NULL ? outcome : cb_recipient_get_error (recipient));
 }
 
 static void
-add_column (CbBatchDetail *self,
-            const char    *title,
-            Column         column,
-            int            fixed_width,
-            gboolean       expand)
+bind_duration_cell_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item,
+                       CbBatchDetail            *self)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *col;
+  CbRecipient *recipient = gtk_list_item_get_item (item);
+  g_autofree char *text = NULL;
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), GINT_TO_POINTER (column));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GINT_TO_POINTER (column));
-  col = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_resizable (col, TRUE);
-  gtk_column_view_column_set_expand (col, expand);
-  if (fixed_width > 0)
-    gtk_column_view_column_set_fixed_width (col, fixed_width);
-  gtk_column_view_append_column (self->column_view, col);
-  g_object_unref (col);
+  if (recipient == NULL)
+    return;
+
+  text = format_duration (cb_recipient_get_duration_ms (recipient));
+  bind_text (item, text);
+}
+
+static void
+bind_vars_cell_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   CbBatchDetail            *self)
+{
+  CbRecipient *recipient = gtk_list_item_get_item (item);
+  g_autofree char *text = NULL;
+
+  if (recipient == NULL)
+    return;
+
+  text = format_vars (cb_recipient_get_dynamic_vars (recipient));
+  bind_text (item, text);
 }
 
 static void
@@ -573,8 +636,6 @@ back_clicked_cb (CbBatchDetail *self)
 {
   g_signal_emit (self, signals[BACK], 0);
 }
-
-/* Building */
 
 /* Export report */
 
@@ -759,273 +820,14 @@ export_clicked_cb (CbBatchDetail *self)
   g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
-
-static GtkWidget *
-make_button (const char *label,
-             GCallback   callback,
-             gpointer    self)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  g_signal_connect_swapped (button, "clicked", callback, self);
-
-  return button;
-}
-
-static GtkWidget *
-make_dropdown (const char * const *items,
-               const char         *accessible_name,
-               GCallback           callback,
-               gpointer            self)
-{
-  GtkWidget *dropdown = gtk_drop_down_new_from_strings (items);
-
-  gtk_widget_set_tooltip_text (dropdown, accessible_name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_name, -1);
-  g_signal_connect_swapped (dropdown, "notify::selected", callback, self);
-
-  return dropdown;
-}
-
-static void
-build (CbBatchDetail *self)
-{
-  const char *status_items[] = {
-    _("All statuses"), C_("recipient status", "Pending"), C_("recipient status", "Calling"),
-    C_("recipient status", "Completed"), C_("recipient status", "Failed"),
-    C_("recipient status", "Cancelled"), NULL,
-  };
-  const char *sort_items[] = {
-    _("Row"), _("Phone number"), _("Status"), _("Attempts"), _("Outcome"), _("Duration"),
-    _("Ended"), NULL,
-  };
-  GtkWidget *content;
-  GtkWidget *header;
-  GtkWidget *back;
-  GtkWidget *titles;
-  GtkWidget *row;
-  GtkWidget *summary;
-  GtkWidget *legend;
-  GtkWidget *toolbar;
-  GtkWidget *scrolled;
-  GtkWidget *side;
-  GtkWidget *side_header;
-  GtkWidget *close;
-  GtkWidget *box;
-
-  self->flap = ADW_FLAP (adw_flap_new ());
-  adw_flap_set_flap_position (self->flap, GTK_PACK_END);
-  adw_flap_set_reveal_flap (self->flap, FALSE);
-  adw_flap_set_fold_policy (self->flap, ADW_FLAP_FOLD_POLICY_AUTO);
-  adw_flap_set_locked (self->flap, TRUE);
-  gtk_widget_set_parent (GTK_WIDGET (self->flap), GTK_WIDGET (self));
-
-  content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_top (content, 12);
-  gtk_widget_set_margin_start (content, 18);
-  gtk_widget_set_margin_end (content, 18);
-  gtk_widget_set_hexpand (content, TRUE);
-  adw_flap_set_content (self->flap, content);
-
-  /* Name, status and actions */
-  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  back = gtk_button_new_from_icon_name ("go-previous-symbolic");
-  gtk_widget_set_tooltip_text (back, _("All Batches"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (back), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("All Batches"), -1);
-  gtk_widget_set_valign (back, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (back, "flat");
-  gtk_widget_set_name (back, "batch-back");
-  g_signal_connect_swapped (back, "clicked", G_CALLBACK (back_clicked_cb), self);
-  gtk_box_append (GTK_BOX (header), back);
-
-  titles = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  gtk_widget_set_hexpand (titles, TRUE);
-  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  self->name_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->name_label, 0.f);
-  gtk_label_set_ellipsize (self->name_label, PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (GTK_WIDGET (self->name_label), "title-2");
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->name_label));
-  self->status_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_name (GTK_WIDGET (self->status_label), "batch-status");
-  gtk_widget_set_valign (GTK_WIDGET (self->status_label), GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "status-pill");
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->status_label));
-  gtk_box_append (GTK_BOX (titles), row);
-  self->time_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->time_label, 0.f);
-  gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "dim-label");
-  gtk_box_append (GTK_BOX (titles), GTK_WIDGET (self->time_label));
-  gtk_box_append (GTK_BOX (header), titles);
-
-  self->pause_button = GTK_BUTTON (make_button (_("_Pause"), G_CALLBACK (pause_clicked_cb), self));
-  self->cancel_button = GTK_BUTTON (make_button (_("_Cancel Batch"),
-                                                 G_CALLBACK (cancel_clicked_cb), self));
-  gtk_widget_add_css_class (GTK_WIDGET (self->cancel_button), "destructive-action");
-  self->retry_button = GTK_BUTTON (make_button (_("Retry _Failed"),
-                                                G_CALLBACK (retry_clicked_cb), self));
-  gtk_widget_set_name (GTK_WIDGET (self->pause_button), "batch-pause");
-  gtk_widget_set_name (GTK_WIDGET (self->cancel_button), "batch-cancel");
-  gtk_widget_set_name (GTK_WIDGET (self->retry_button), "batch-retry");
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  self->export_button = GTK_BUTTON (make_button (_("_Export Report…"),
-                                                 G_CALLBACK (export_clicked_cb), self));
-  gtk_widget_set_name (GTK_WIDGET (self->export_button), "batch-export");
-  self->export_spinner = GTK_SPINNER (gtk_spinner_new ());
-  gtk_widget_set_visible (GTK_WIDGET (self->export_spinner), FALSE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->export_spinner));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->export_button));
-  set_exporting (self, FALSE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->retry_button));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->pause_button));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->cancel_button));
-  gtk_box_append (GTK_BOX (header), box);
-  gtk_box_append (GTK_BOX (content), header);
-
-  /* Progress and outcomes */
-  summary = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  gtk_widget_add_css_class (summary, "card");
-  gtk_widget_add_css_class (summary, "batch-summary");
-  self->counters_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_name (GTK_WIDGET (self->counters_label), "batch-counters");
-  gtk_label_set_xalign (self->counters_label, 0.f);
-  gtk_label_set_wrap (self->counters_label, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->counters_label), "heading");
-  gtk_box_append (GTK_BOX (summary), GTK_WIDGET (self->counters_label));
-  self->reason_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->reason_label, 0.f);
-  gtk_label_set_wrap (self->reason_label, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->reason_label), "warning");
-  gtk_box_append (GTK_BOX (summary), GTK_WIDGET (self->reason_label));
-  self->progress_bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_progress_bar_set_show_text (self->progress_bar, TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Progress"), -1);
-  gtk_box_append (GTK_BOX (summary), GTK_WIDGET (self->progress_bar));
-  self->chart = CB_OUTCOME_CHART (cb_outcome_chart_new ());
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Outcomes"), -1);
-  gtk_box_append (GTK_BOX (summary), GTK_WIDGET (self->chart));
-  legend = gtk_flow_box_new ();
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (legend), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (legend), CB_OUTCOME_CHART_N_PARTS);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (legend), 18);
-  for (guint i = 0; i < CB_OUTCOME_CHART_N_PARTS; i++)
-    {
-      g_autofree char *css = g_strconcat ("legend-", cb_outcome_chart_part_css (i), NULL);
-      GtkWidget *item = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *dot = gtk_label_new (NULL);
-
-      gtk_widget_add_css_class (dot, "legend-dot");
-      gtk_widget_add_css_class (dot, css);
-      gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (item), dot);
-      self->legend_labels[i] = GTK_LABEL (gtk_label_new (NULL));
-      gtk_widget_add_css_class (GTK_WIDGET (self->legend_labels[i]), "caption");
-      gtk_box_append (GTK_BOX (item), GTK_WIDGET (self->legend_labels[i]));
-      gtk_flow_box_insert (GTK_FLOW_BOX (legend), item, -1);
-    }
-  gtk_box_append (GTK_BOX (summary), legend);
-  gtk_box_append (GTK_BOX (content), summary);
-
-  /* Search, filter and order */
-  toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  self->search_entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->search_entry), "recipient-search");
-  gtk_widget_set_hexpand (GTK_WIDGET (self->search_entry), TRUE);
-  g_object_set (self->search_entry, "placeholder-text", _("Search numbers and variables"), NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search recipients"), -1);
-  g_signal_connect_swapped (self->search_entry, "search-changed",
-                            G_CALLBACK (query_changed_cb), self);
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->search_entry));
-  self->status_filter = GTK_DROP_DOWN (make_dropdown (status_items, _("Filter by status"),
-                                                      G_CALLBACK (query_changed_cb), self));
-  gtk_widget_set_name (GTK_WIDGET (self->status_filter), "recipient-status-filter");
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->status_filter));
-  self->sort_dropdown = GTK_DROP_DOWN (make_dropdown (sort_items, _("Sort by"),
-                                                      G_CALLBACK (query_changed_cb), self));
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->sort_dropdown));
-  self->descending_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new ());
-  gtk_button_set_icon_name (GTK_BUTTON (self->descending_button), "view-sort-descending-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->descending_button), _("Descending Order"));
-  g_signal_connect_swapped (self->descending_button, "toggled",
-                            G_CALLBACK (query_changed_cb), self);
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->descending_button));
-  self->shown_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->shown_label), "dim-label");
-  gtk_widget_set_margin_start (GTK_WIDGET (self->shown_label), 6);
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->shown_label));
-  gtk_box_append (GTK_BOX (content), toolbar);
-
-  /* The table */
-  self->selection = gtk_single_selection_new (NULL);
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  g_signal_connect_swapped (self->selection, "notify::selected-item",
-                            G_CALLBACK (selection_changed_cb), self);
-  self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (
-                                                              g_object_ref (self->selection))));
-  gtk_widget_set_name (GTK_WIDGET (self->column_view), "recipients-table");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Recipients"), -1);
-  gtk_column_view_set_show_row_separators (self->column_view, TRUE);
-  add_column (self, _("Row"), COL_ROW, 64, FALSE);
-  add_column (self, _("Phone number"), COL_PHONE, 150, FALSE);
-  add_column (self, _("Status"), COL_STATUS, 100, FALSE);
-  add_column (self, _("Attempts"), COL_ATTEMPTS, 80, FALSE);
-  add_column (self, _("Outcome"), COL_OUTCOME, 150, FALSE);
-  add_column (self, _("Duration"), COL_DURATION, 80, FALSE);
-  add_column (self, _("Variables"), COL_VARIABLES, -1, TRUE);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_widget_add_css_class (scrolled, "card");
-  gtk_widget_set_margin_bottom (scrolled, 18);
-  gtk_widget_set_overflow (scrolled, GTK_OVERFLOW_HIDDEN);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->column_view));
-  gtk_box_append (GTK_BOX (content), scrolled);
-
-  /* The side panel */
-  side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_set_size_request (side, 300, -1);
-  gtk_widget_add_css_class (side, "background");
-  gtk_widget_add_css_class (side, "recipient-panel");
-  side_header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_top (side_header, 6);
-  gtk_widget_set_margin_end (side_header, 6);
-  gtk_widget_set_halign (side_header, GTK_ALIGN_END);
-  close = gtk_button_new_from_icon_name ("window-close-symbolic");
-  gtk_widget_add_css_class (close, "flat");
-  gtk_widget_add_css_class (close, "circular");
-  gtk_widget_set_tooltip_text (close, _("Close Call Details"));
-  g_signal_connect_swapped (close, "clicked", G_CALLBACK (close_side_cb), self);
-  gtk_box_append (GTK_BOX (side_header), close);
-  gtk_box_append (GTK_BOX (side), side_header);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  self->side_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 2));
-  gtk_widget_set_name (GTK_WIDGET (self->side_box), "recipient-details");
-  gtk_widget_set_margin_start (GTK_WIDGET (self->side_box), 18);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->side_box), 18);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->side_box), 18);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->side_box));
-  gtk_box_append (GTK_BOX (side), scrolled);
-  adw_flap_set_flap (self->flap, side);
-  adw_flap_set_separator (self->flap, gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-}
-
 static void
 cb_batch_detail_dispose (GObject *object)
 {
   CbBatchDetail *self = (CbBatchDetail *)object;
 
-  g_clear_pointer ((GtkWidget **)&self->flap, gtk_widget_unparent);
-  g_clear_object (&self->selection);
+  if (self->selection != NULL)
+    gtk_single_selection_set_model (self->selection, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_BATCH_DETAIL);
   g_clear_object (&self->recipients);
   g_clear_object (&self->batch);
   g_clear_object (&self->engine);
@@ -1060,6 +862,54 @@ cb_batch_detail_class_init (CbBatchDetailClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "batchdetail");
 
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/callboard/Callboard/cb-batch-detail.ui");
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, flap);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, name_label);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, status_label);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, time_label);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, counters_label);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, reason_label);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, chart);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, legend_answered);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, legend_unanswered);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, legend_failed);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, legend_calling);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, legend_cancelled);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, export_button);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, export_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, status_filter);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, sort_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, descending_button);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, column_view);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, selection);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, shown_label);
+  gtk_widget_class_bind_template_child (widget_class, CbBatchDetail, side_box);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, export_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pause_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, query_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, close_side_cb);
+  gtk_widget_class_bind_template_callback (widget_class, setup_number_cell_cb);
+  gtk_widget_class_bind_template_callback (widget_class, setup_phone_cell_cb);
+  gtk_widget_class_bind_template_callback (widget_class, setup_text_cell_cb);
+  gtk_widget_class_bind_template_callback (widget_class, setup_vars_cell_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_row_cell_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_phone_cell_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_status_cell_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_attempts_cell_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_outcome_cell_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_duration_cell_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_vars_cell_cb);
+
   gtk_widget_class_install_action (widget_class, "detail.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "detail.open-report", "s", open_report_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
@@ -1069,7 +919,18 @@ cb_batch_detail_class_init (CbBatchDetailClass *klass)
 static void
 cb_batch_detail_init (CbBatchDetail *self)
 {
-  build (self);
+  g_type_ensure (CB_TYPE_OUTCOME_CHART);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* In the order of CbOutcomeChartPart */
+  self->legend_labels[CB_OUTCOME_CHART_ANSWERED] = self->legend_answered;
+  self->legend_labels[CB_OUTCOME_CHART_UNANSWERED] = self->legend_unanswered;
+  self->legend_labels[CB_OUTCOME_CHART_FAILED] = self->legend_failed;
+  self->legend_labels[CB_OUTCOME_CHART_CALLING] = self->legend_calling;
+  self->legend_labels[CB_OUTCOME_CHART_CANCELLED] = self->legend_cancelled;
+
+  set_exporting (self, FALSE);
 }
 
 GtkWidget *
