@@ -294,6 +294,9 @@ mark_attempt (CbDialer     *self,
 static void reconcile_unknown (CbDialer          *self,
                                CbDialOpenAttempt *attempt,
                                gint64             retry_at_ms);
+static void interrupt_attempt (CbDialer          *self,
+                               CbDialOpenAttempt *attempt,
+                               const char        *why);
 
 static gboolean
 is_provider_side_failure (const GError *error)
@@ -393,13 +396,34 @@ place_call_cb (GObject      *object,
       goto out;
     }
 
-  if (g_error_matches (error, CB_PROVIDER_ERROR, CB_PROVIDER_ERROR_TIMEOUT)
-      || g_error_matches (error, CB_PROVIDER_ERROR, CB_PROVIDER_ERROR_NETWORK))
+  if ((g_error_matches (error, CB_PROVIDER_ERROR, CB_PROVIDER_ERROR_TIMEOUT)
+       || g_error_matches (error, CB_PROVIDER_ERROR, CB_PROVIDER_ERROR_NETWORK))
+      && cb_provider_error_may_have_reached (error))
     {
       CbDialerAccount *info = self->lookup (data->account_id, self->lookup_data);
 
-      /* The request may have reached the provider: never try again blindly. */
-      if (info != NULL && g_strcmp0 (info->kind, "sim") == 0)
+      /* The request may have reached the provider: never try again blindly. The
+       * simulator can be asked by metadata; another provider cannot, and the attempt
+       * ends as engine_interrupted for the user to check and retry. */
+      if (info == NULL || g_strcmp0 (info->kind, "sim") != 0)
+        {
+          g_autofree char *why = NULL;
+
+          why = g_strdup_printf (_("The provider may have placed this call but its answer was "
+                                   "lost (%s); it is not dialled again automatically"),
+                                 error->message);
+          {
+            CbDialOpenAttempt attempt = { 0 };
+
+            attempt.attempt_id = claim->attempt_id;
+            attempt.recipient_id = claim->recipient_id;
+            attempt.batch_id = claim->batch_id;
+            interrupt_attempt (self, &attempt, why);
+          }
+          mark_attempt (self, claim->batch_id, TRUE, error);
+          goto out;
+        }
+      else
         {
           CbDialOpenAttempt *attempt = g_new0 (CbDialOpenAttempt, 1);
           gint64 wait_ms;
@@ -1013,6 +1037,87 @@ clock_changed_cb (GDateTime *now,
   cb_dialer_kick (user_data);
 }
 
+/* The auto-pause window is the batch's attempts of the last two minutes, which the
+ * database holds: a restart picks the count up where it was rather than granting a
+ * failing provider ten fresh attempts each time. */
+static void
+load_marks (CbDialer *self)
+{
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 current = now_ms ();
+  int n_rows;
+
+  model = cb_store_select (self->store, &error,
+                           "SELECT a.batch_id, a.started_at,"
+                           " CASE WHEN a.provider_call_id IS NOT NULL"
+                           "  OR a.http_status BETWEEN 200 AND 299 THEN 0 ELSE 1 END"
+                           " FROM attempts a JOIN batches b ON b.id = a.batch_id"
+                           " WHERE b.status = 'running' AND a.started_at >= ##since::gint64"
+                           " AND (a.provider_call_id IS NOT NULL"
+                           "  OR a.http_status BETWEEN 200 AND 299 OR a.http_status >= 500"
+                           "  OR a.http_status IN (401, 402, 403)"
+                           "  OR (COALESCE (a.http_status, 0) = 0 AND a.outcome = 'network_error'))"
+                           " ORDER BY a.started_at",
+                           "since", current - AUTO_PAUSE_WINDOW_MS,
+                           NULL);
+  if (model == NULL)
+    {
+      g_warning ("Could not read the recent attempts: %s", error->message);
+      return;
+    }
+
+  n_rows = gda_data_model_get_n_rows (model);
+  for (int i = 0; i < n_rows; i++)
+    {
+      BatchState *state = get_batch_state (self, cb_store_model_get_string (model, 0, i));
+
+      mark_attempt_at (state, cb_store_model_get_int64 (model, 1, i, current),
+                       cb_store_model_get_int64 (model, 2, i, 0) != 0);
+    }
+}
+
+/* Calls whose webhook settled their attempt before the provider's answer to the create
+ * was read, that answer then lost when the engine stopped: the call id came with the
+ * webhook, but the call was never counted as sent. Nothing is in flight at start, so
+ * each such attempt is recorded now. */
+static void
+record_lost_answers (CbDialer *self)
+{
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  int n_rows;
+
+  model = cb_store_select (self->store, &error,
+                           "SELECT id, recipient_id, batch_id, provider_call_id FROM attempts"
+                           " WHERE http_status IS NULL AND provider_call_id IS NOT NULL"
+                           " AND outcome IS NOT NULL",
+                           NULL);
+  if (model == NULL)
+    {
+      g_warning ("Could not read the calls never recorded: %s", error->message);
+      return;
+    }
+
+  n_rows = gda_data_model_get_n_rows (model);
+  for (int i = 0; i < n_rows; i++)
+    {
+      CbDialClaim claim = { 0 };
+
+      claim.attempt_id = (char *) cb_store_model_get_string (model, 0, i);
+      claim.recipient_id = (char *) cb_store_model_get_string (model, 1, i);
+      claim.batch_id = (char *) cb_store_model_get_string (model, 2, i);
+      if (!cb_store_dialer_record_call (self->store, &claim, cb_store_model_get_string (model, 3, i),
+                                        SOUP_STATUS_CREATED, now_ms (), &error))
+        {
+          g_warning ("Could not record call %s: %s", cb_store_model_get_string (model, 3, i),
+                     error->message);
+          return;
+        }
+      emit_changed (self, claim.batch_id, NULL);
+    }
+}
+
 void
 cb_dialer_start (CbDialer *self)
 {
@@ -1027,6 +1132,10 @@ cb_dialer_start (CbDialer *self)
   self->running = TRUE;
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+
+  g_hash_table_remove_all (self->batches);
+  load_marks (self);
+  record_lost_answers (self);
 
   open = cb_store_dialer_list_open (self->store, 0, &error);
   if (open == NULL)

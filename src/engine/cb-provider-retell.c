@@ -258,7 +258,10 @@ new_request (CbProviderRetell *self,
 
   /* POSTs are not idempotent to libsoup, which then opens a new connection for each
    * instead of reusing an idle keep-alive one: at hundreds of calls a second that
-   * exhausts ports. */
+   * exhausts ports. The flag only lets the connection be reused: libsoup re-sends a
+   * request whose reused connection closed before any answer only when its method is
+   * idempotent (GET, HEAD…), never a POST, so a create is never sent twice behind our
+   * back (tests/test-engine-safety.c proves it against a connection dropped mid-request). */
   soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
 
   return msg;
@@ -351,6 +354,9 @@ place_call_cb (GObject      *object,
 
   if ((error = error_from_exchange (self, msg, body, transport_error, what)) != NULL)
     {
+      /* Not one byte of the request was written: no call can have been placed. */
+      if (transport_error != NULL && g_object_get_data (G_OBJECT (msg), "cb-wrote-headers") == NULL)
+        cb_provider_error_set_unsent (error);
       g_task_return_error (task, error);
       return;
     }
@@ -373,6 +379,13 @@ place_call_cb (GObject      *object,
     }
 
   g_task_return_pointer (task, g_strdup (call_id), g_free);
+}
+
+static void
+wrote_headers_cb (SoupMessage *msg,
+                  gpointer     user_data)
+{
+  g_object_set_data (G_OBJECT (msg), "cb-wrote-headers", GINT_TO_POINTER (TRUE));
 }
 
 static void
@@ -407,6 +420,7 @@ cb_provider_retell_place_call_async (CbProvider          *provider,
     }
 
   g_task_set_task_data (task, msg, g_object_unref);
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (wrote_headers_cb), NULL);
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
                                     place_call_cb, g_steal_pointer (&task));
 }

@@ -13,8 +13,9 @@
 
 typedef struct
 {
-  guint http_status;
-  guint retry_after_s;
+  guint    http_status;
+  guint    retry_after_s;
+  gboolean unsent;
 } CbProviderErrorPrivate;
 
 static void
@@ -22,6 +23,7 @@ cb_provider_error_private_init (CbProviderErrorPrivate *priv)
 {
   priv->http_status = 0;
   priv->retry_after_s = 0;
+  priv->unsent = FALSE;
 }
 
 static void
@@ -88,6 +90,26 @@ cb_provider_error_get_retry_after (const GError *error)
 
   priv = cb_provider_error_get_private (error);
   return priv->retry_after_s;
+}
+
+gboolean
+cb_provider_error_may_have_reached (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, TRUE);
+
+  if (error->domain != CB_PROVIDER_ERROR)
+    return TRUE;
+
+  return !cb_provider_error_get_private (error)->unsent;
+}
+
+void
+cb_provider_error_set_unsent (GError *error)
+{
+  g_return_if_fail (error != NULL);
+  g_return_if_fail (error->domain == CB_PROVIDER_ERROR);
+
+  cb_provider_error_get_private (error)->unsent = TRUE;
 }
 
 static void

@@ -36,6 +36,11 @@ GQuark   cb_provider_error_quark            (void);
 guint    cb_provider_error_get_http_status  (const GError *error);
 /* Seconds to wait before trying again, from Retry-After (0 when not given). */
 guint    cb_provider_error_get_retry_after  (const GError *error);
+/* Whether the request that failed with @error may have reached the provider (and so
+ * placed a call): FALSE only when it provably never left, e.g. no connection could be
+ * made. A request that may have reached it must not be sent again blindly. */
+gboolean cb_provider_error_may_have_reached (const GError *error);
+void     cb_provider_error_set_unsent       (GError       *error);
 /* A CB_PROVIDER_ERROR carrying @http_status and @retry_after_s. */
 GError  *cb_provider_error_new              (CbProviderError  code,
                                              guint            http_status,

@@ -115,6 +115,7 @@ typedef struct
   gboolean   reject_429;
   gboolean   reject_500;
   gboolean   slow;
+  gboolean   drop_connection;
   guint      retry_after_s;
 } SimFaults;
 
@@ -140,6 +141,7 @@ struct _CbSimServer
   double        rate_500;
   double        slow_rate;
   guint         slow_delay_ms;
+  double        drop_connection_rate;
   double        drop_webhook_rate;
   double        duplicate_webhook_rate;
   double        out_of_order_rate;
@@ -190,6 +192,7 @@ enum {
   PROP_RATE_500,
   PROP_SLOW_RATE,
   PROP_SLOW_DELAY,
+  PROP_DROP_CONNECTION_RATE,
   PROP_DROP_WEBHOOK_RATE,
   PROP_DUPLICATE_WEBHOOK_RATE,
   PROP_OUT_OF_ORDER_RATE,
@@ -877,6 +880,10 @@ draw_request (CbSimServer *self,
   for (guint i = 0; i < G_N_ELEMENTS (id); i++)
     id[i] = g_rand_int (rand);
   call->call_id = g_strdup_printf ("call_%08x%08x%08x%08x", id[0], id[1], id[2], id[3]);
+
+  /* Last, so that the calls drawn above are the same whatever this rate. */
+  faults->drop_connection = self->drop_connection_rate > 0
+                            && g_rand_double (rand) < self->drop_connection_rate;
 }
 
 /* HTTP */
@@ -1121,6 +1128,28 @@ delay_response (CbSimServer       *self,
   g_signal_connect (msg, "finished", G_CALLBACK (slow_finished_cb), self);
 }
 
+static gboolean
+drop_connection_cb (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+  if (stream != NULL)
+    g_io_stream_close (stream, NULL, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The call is placed, but its answer is lost: the connection closes before a byte of
+ * it is written, as when a provider or a proxy fails mid-request. */
+static void
+drop_connection (CbSimServer       *self,
+                 SoupServerMessage *msg)
+{
+  soup_server_message_pause (msg);
+  sim_timeout_add (self, 0, drop_connection_cb, g_object_ref (msg), g_object_unref);
+}
+
 static void
 handle_create (CbSimServer       *self,
                SoupServerMessage *msg)
@@ -1190,7 +1219,12 @@ handle_create (CbSimServer       *self,
 
   sim_call_unref (call);
 
-  if (faults.slow)
+  if (faults.drop_connection && !faults.reject_429 && !faults.reject_500 && problem == NULL)
+    {
+      json_object_set_boolean_member (record, "connection_dropped", TRUE);
+      drop_connection (self, msg);
+    }
+  else if (faults.slow)
     delay_response (self, msg);
 }
 
@@ -1727,6 +1761,9 @@ cb_sim_server_get_property_locked (GObject    *object,
     case PROP_SLOW_DELAY:
       g_value_set_uint (value, self->slow_delay_ms);
       break;
+    case PROP_DROP_CONNECTION_RATE:
+      g_value_set_double (value, self->drop_connection_rate);
+      break;
     case PROP_DROP_WEBHOOK_RATE:
       g_value_set_double (value, self->drop_webhook_rate);
       break;
@@ -1835,6 +1872,9 @@ cb_sim_server_set_property_locked (GObject      *object,
     case PROP_SLOW_DELAY:
       set_uint (self, &self->slow_delay_ms, g_value_get_uint (value), prop_id);
       break;
+    case PROP_DROP_CONNECTION_RATE:
+      set_double (self, &self->drop_connection_rate, g_value_get_double (value), prop_id);
+      break;
     case PROP_DROP_WEBHOOK_RATE:
       set_double (self, &self->drop_webhook_rate, g_value_get_double (value), prop_id);
       break;
@@ -1924,6 +1964,7 @@ cb_sim_server_class_init (CbSimServerClass *klass)
   properties [PROP_SLOW_RATE] = rate_param ("slow-rate", 0.0);
   properties [PROP_SLOW_DELAY] =
     g_param_spec_uint ("slow-delay", NULL, NULL, 0, 600 * 1000, 3000, rw);
+  properties [PROP_DROP_CONNECTION_RATE] = rate_param ("drop-connection-rate", 0.0);
   properties [PROP_DROP_WEBHOOK_RATE] = rate_param ("drop-webhook-rate", 0.0);
   properties [PROP_DUPLICATE_WEBHOOK_RATE] = rate_param ("duplicate-webhook-rate", 0.0);
   properties [PROP_OUT_OF_ORDER_RATE] = rate_param ("out-of-order-rate", 0.0);

@@ -38,6 +38,10 @@ G_DECLARE_FINAL_TYPE (CbSimServer, cb_sim_server, CB, SIM_SERVER, GObject)
  *   "rate-429", "rate-500", "slow-rate"
  *                    share of create requests answered 429 (with Retry-After), 500,
  *                    or only after "slow-delay" milliseconds of real time
+ *   "drop-connection-rate"
+ *                    share of create requests whose call is placed but whose answer is
+ *                    lost: the connection closes before it is written (recorded in
+ *                    /sim/calls with "connection_dropped": true)
  *   "drop-webhook-rate", "duplicate-webhook-rate", "out-of-order-rate"
  *                    share of webhooks never sent, sent twice; share of calls whose
  *                    call_analyzed is sent before call_ended
