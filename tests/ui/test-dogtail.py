@@ -204,6 +204,51 @@ try:
     check_button_names(window, 'in the main window',
                        ['New Batch', 'Add Agent', 'Add Caller ID', 'Block Number…', 'Import…'])
 
+    # The shortcuts window, from the main menu, lists each shortcut with its keys.
+    # A GtkMenuButton is a push button holding the push button that opens its menu.
+    shortcuts = None
+    for menu_button in window.findChildren(GenericPredicate(roleName='push button'),
+                                           showingOnly=False):
+        if menu_button.parent.roleName != 'push button' or 'click' not in actions(menu_button):
+            continue
+        press(menu_button)
+        item = find(app, role='menu item', name='Keyboard Shortcuts', timeout=5)
+        if item is not None:
+            item.doActionNamed('click')
+            shortcuts = wait_for(lambda: [f for f in app.children
+                                          if f.roleName == 'frame' and f.name != 'Callboard'
+                                          and find(f, role='label', name='Show Shortcuts',
+                                                   timeout=0)], 10)
+            break
+    check('the main menu opens the shortcuts window', bool(shortcuts))
+    if shortcuts:
+        labels = [label.name for label in shortcuts[0].findChildren(
+            GenericPredicate(roleName='label'), showingOnly=False)]
+
+        def listed(title, keys):
+            for i, label in enumerate(labels):
+                if label == title and i >= len(keys) and labels[i - len(keys):i] == keys:
+                    return True
+            return False
+
+        for title, keys in [('New Batch', ['Ctrl', '+', 'N']),
+                            ('Search the Open Batch’s Recipients', ['Ctrl', '+', 'F']),
+                            ('Preferences', ['Ctrl', '+', ',']),
+                            ('Reload', ['F5', '/', 'Ctrl', '+', 'R']),
+                            ('Close Window', ['Ctrl', '+', 'W']),
+                            ('Quit', ['Ctrl', '+', 'Q']),
+                            ('Show Shortcuts', ['Ctrl', '+', '?']),
+                            ('Close Dialog', ['Escape'])]:
+            check('the shortcuts window lists "%s" as %s' % (title, ' '.join(keys)),
+                  listed(title, keys))
+        screenshot('shortcuts')
+        close = find_button(shortcuts[0], 'Close', timeout=5)
+        if close is not None:
+            press(close)
+        check('the shortcuts window closes',
+              wait_for(lambda: len([f for f in app.children if f.roleName == 'frame']) == 1, 10)
+              is not None)
+
     # New batch, with numbers typed by hand.
     new_button = find(window, role='push button', name='New Batch')
     check('a New Batch button', new_button is not None)
