@@ -1052,13 +1052,14 @@ cb_new_batch_dialog_class_init (CbNewBatchDialogClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  G_STATIC_ASSERT (G_N_ELEMENTS (day_ids) == G_N_ELEMENTS (((CbNewBatchDialog *)NULL)->day_buttons));
+  G_STATIC_ASSERT (G_N_ELEMENTS (day_ids) ==
+                   G_N_ELEMENTS (((CbNewBatchDialog *)NULL)->day_buttons));
 
   object_class->dispose = cb_new_batch_dialog_dispose;
   object_class->finalize = cb_new_batch_dialog_finalize;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/callboard/Callboard/cb-new-batch-dialog.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/callboard/Callboard/cb-new-batch-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, toasts);
   gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, CbNewBatchDialog, agent_row);
