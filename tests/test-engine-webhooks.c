@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "cb-engine.h"
+#include "cb-provider-retell.h"
 #include "cb-signature.h"
 #include "cb-store-dialer.h"
 #include "cb-test-util.h"
@@ -296,6 +297,136 @@ test_retry_by_reason (Fixture       *f,
   g_assert_null (cb_recipient_get_next_attempt_at (r2));
 }
 
+static CbCallEvent *
+parse_event (const char *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+  const char *kind;
+  CbCallEvent *event;
+
+  g_assert_true (json_parser_load_from_data (parser, body, -1, &error));
+  root = json_node_get_object (json_parser_get_root (parser));
+  kind = json_object_get_string_member (root, "event");
+  event = cb_provider_retell_event_from_call (json_object_get_object_member (root, "call"),
+                                              g_str_equal (kind, "call_ended")
+                                                ? CB_CALL_EVENT_ENDED : CB_CALL_EVENT_ANALYZED,
+                                              &error);
+  g_assert_no_error (error);
+
+  return event;
+}
+
+static char *
+recipient_row (Fixture    *f,
+               const char *id)
+{
+  g_autoptr(CbRecipient) r = cb_store_get_recipient (f->store, id, NULL);
+
+  g_assert_nonnull (r);
+  return g_strdup_printf ("%s %s %s %s %s",
+                          cb_recipient_status_to_string (cb_recipient_get_status (r)),
+                          cb_recipient_get_outcome (r),
+                          cb_recipient_get_disconnection_reason (r),
+                          cb_recipient_get_transcript (r),
+                          cb_recipient_get_analysis (r));
+}
+
+/* Events that arrive together are written as a group, with the same outcome as one by
+ * one: the JSON path (SQLite) and the portable path give the same rows. */
+static void
+test_group (Fixture       *f,
+            gconstpointer  data)
+{
+  CbDialClaim *a = g_ptr_array_index (f->claims, 0);
+  CbDialClaim *b = g_ptr_array_index (f->claims, 1);
+  CbDialClaim stranger = *a;
+  char *bodies[5] = { NULL };
+  CbCallEvent *events[5] = { NULL };
+  CbDialEvent group[5] = { { 0 } };
+  CbDialApplied applied[5] = { { 0 } };
+  char *keys[5] = { NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *counters = NULL;
+  g_autofree char *row_a = NULL;
+  g_autofree char *row_b = NULL;
+
+  cb_store_set_bulk_insert_json (f->store, strstr (g_test_get_path (), "json") != NULL);
+
+  stranger.attempt_id = (char *) "att_unknown";
+  bodies[0] = event_body ("call_ended", "call_a", a, "user_hangup");
+  /* The same call analysed in the same group: adds its transcript and analysis. */
+  bodies[1] = event_body ("call_analyzed", "call_a", a, "user_hangup");
+  /* A repeat within the group. */
+  bodies[2] = event_body ("call_ended", "call_a", a, "user_hangup");
+  /* A call id that needs escaping, in JSON and in SQL. */
+  bodies[3] = event_body ("call_ended", "call_\\\"b'\\u00e9", b, "dial_busy");
+  bodies[4] = event_body ("call_ended", "call_x", &stranger, "user_hangup");
+
+  for (guint i = 0; i < G_N_ELEMENTS (group); i++)
+    {
+      events[i] = parse_event (bodies[i]);
+      keys[i] = cb_store_dialer_event_key (events[i]);
+      group[i].provider = "sim";
+      group[i].event_key = keys[i];
+      group[i].body = g_bytes_new_static (bodies[i], strlen (bodies[i]));
+      group[i].event = events[i];
+    }
+
+  g_assert_true (cb_store_begin (f->store, &error));
+  g_assert_true (cb_store_dialer_apply_events_locked (f->store, group, G_N_ELEMENTS (group),
+                                                      cb_store_now_ms (), applied, &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_store_commit (f->store, &error));
+
+  g_assert_false (applied[0].duplicate);
+  g_assert_true (applied[0].finalized);
+  g_assert_cmpint (applied[0].recipient_status, ==, CB_RECIPIENT_STATUS_COMPLETED);
+  g_assert_cmpstr (applied[0].attempt_id, ==, a->attempt_id);
+  g_assert_false (applied[1].duplicate);
+  g_assert_false (applied[1].finalized);
+  g_assert_cmpstr (applied[1].recipient_id, ==, a->recipient_id);
+  g_assert_true (applied[2].duplicate);
+  g_assert_null (applied[2].attempt_id);
+  g_assert_true (applied[3].finalized);
+  g_assert_cmpint (applied[3].recipient_status, ==, CB_RECIPIENT_STATUS_FAILED);
+  g_assert_false (applied[4].duplicate);
+  g_assert_null (applied[4].attempt_id);
+
+  counters = snapshot (f);
+  g_assert_cmpstr (counters, ==, "p0 d0 c1 f1 u1 s0;inbox 4;dialing 0");
+  row_a = recipient_row (f, a->recipient_id);
+  g_assert_cmpstr (row_a, ==, "completed answered user_hangup Agent: hello "
+                              "{\"call_summary\":\"ok\",\"call_successful\":true}");
+  row_b = recipient_row (f, b->recipient_id);
+  g_assert_cmpstr (row_b, ==, "failed busy dial_busy  (null)");
+
+  {
+    g_autoptr(GdaDataModel) model = cb_store_select (f->store, NULL,
+                                                     "SELECT event_key, body, applied_at IS NULL"
+                                                     " FROM webhook_inbox ORDER BY event_key",
+                                                     NULL);
+    g_assert_cmpint (gda_data_model_get_n_rows (model), ==, 4);
+    g_assert_cmpstr (cb_store_model_get_string (model, 0, 0), ==, "call_analyzed:call_a");
+    g_assert_cmpstr (cb_store_model_get_string (model, 1, 0), ==, bodies[1]);
+    g_assert_cmpstr (cb_store_model_get_string (model, 0, 1), ==, "call_ended:call_\"b'\u00e9");
+    g_assert_cmpstr (cb_store_model_get_string (model, 1, 1), ==, bodies[3]);
+    g_assert_cmpint (cb_store_model_get_int64 (model, 2, 1, -1), ==, 0);
+    g_assert_cmpstr (cb_store_model_get_string (model, 0, 3), ==, "call_ended:call_x");
+    g_assert_cmpint (cb_store_model_get_int64 (model, 2, 3, -1), ==, 1);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (group); i++)
+    {
+      g_bytes_unref (group[i].body);
+      cb_dial_applied_clear (&applied[i]);
+      cb_call_event_free (events[i]);
+      g_free (keys[i]);
+      g_free (bodies[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -309,6 +440,10 @@ main (int   argc,
   g_test_add ("/engine/webhooks/out-of-order", Fixture, NULL, fixture_setup, test_out_of_order,
               fixture_teardown);
 
+  g_test_add ("/engine/webhooks/group-json", Fixture, NULL, fixture_setup, test_group,
+              fixture_teardown);
+  g_test_add ("/engine/webhooks/group-portable", Fixture, NULL, fixture_setup, test_group,
+              fixture_teardown);
   g_test_add ("/engine/webhooks/retry-by-reason", Fixture, "retries", fixture_setup,
               test_retry_by_reason, fixture_teardown);
 

@@ -987,7 +987,7 @@ cb_store_dialer_apply_event_locked (CbStore            *store,
       if (cb_store_exec (store, error,
                          "INSERT INTO webhook_inbox (id, provider, event_key, received_at, body,"
                          " applied_at) VALUES (##id::string, ##provider::string, ##key::string,"
-                         " ##now::gint64, ##body::string, ##applied::gint64::null)",
+                         " ##now::gint64, ##body::string, NULLIF (##applied::gint64, 0))",
                          "id", inbox_id,
                          "provider", provider,
                          "key", event_key,
