@@ -629,11 +629,18 @@ cb_provider_retell_event_from_call (JsonObject       *call,
     event->analysis_json = json_to_string (node, FALSE);
 
   node = json_object_get_member (call, "metadata");
-  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_autofree char *text = json_to_string (node, FALSE);
-      cb_call_event_set_metadata_json (event, text);
+      /* What cb_call_event_set_metadata_json() does, from the tree already parsed. */
+      JsonObject *metadata = json_node_get_object (node);
+
+      event->metadata_json = json_to_string (node, FALSE);
+      event->batch_id = cb_json_object_dup_string (metadata, CB_CALL_METADATA_BATCH_ID);
+      event->recipient_id = cb_json_object_dup_string (metadata, CB_CALL_METADATA_RECIPIENT_ID);
+      event->attempt_id = cb_json_object_dup_string (metadata, CB_CALL_METADATA_ATTEMPT_ID);
     }
+  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    event->metadata_json = json_to_string (node, FALSE);
 
   if (kind == CB_CALL_EVENT_ENDED || kind == CB_CALL_EVENT_ANALYZED)
     {
