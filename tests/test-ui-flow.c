@@ -561,8 +561,8 @@ test_flow_start (Fixture       *f,
   /* The header, the three recipients, and the empty string after the last CRLF. */
   g_assert_cmpuint (g_strv_length (lines), ==, 5);
   /* The simulator picks each call's outcome: answered or not, the recipient has ended. */
-  g_assert_true (g_str_has_prefix (lines[1], "2,'+14155550100,Ada,2026-05-05 09:00,completed,") ||
-                 g_str_has_prefix (lines[1], "2,'+14155550100,Ada,2026-05-05 09:00,failed,"));
+  g_assert_true (g_str_has_prefix (lines[1], "2,+14155550100,Ada,2026-05-05 09:00,completed,") ||
+                 g_str_has_prefix (lines[1], "2,+14155550100,Ada,2026-05-05 09:00,failed,"));
   g_assert_true (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (f->window), "batch-export")));
 
   /* A name that is neither .xlsx nor .csv is refused before anything runs. */
@@ -587,6 +587,147 @@ test_flow_start (Fixture       *f,
   preferences = open_preferences (f);
   screenshot (preferences, "preferences");
   gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
+/* The text of the status pill in batch @batch_id's row of the Batch calls list, or NULL
+ * when the list has no such row. */
+static const char *
+row_status (Fixture    *f,
+            const char *batch_id)
+{
+  GtkWidget *list = find_by_name (GTK_WIDGET (f->window), "batches-list");
+  GtkWidget *row = list != NULL ? find_by_name (list, batch_id) : NULL;
+  g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+
+  if (row == NULL)
+    return NULL;
+
+  g_ptr_array_add (todo, row);
+  while (todo->len > 0)
+    {
+      GtkWidget *widget = g_ptr_array_steal_index (todo, todo->len - 1);
+
+      if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "status-pill"))
+        return gtk_label_get_label (GTK_LABEL (widget));
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        g_ptr_array_add (todo, child);
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  Fixture    *f;
+  const char *batch_id;
+  const char *status;
+} RowWait;
+
+static gboolean
+row_shows (gpointer data)
+{
+  RowWait *wait = data;
+
+  return g_strcmp0 (row_status (wait->f, wait->batch_id), wait->status) == 0;
+}
+
+static void
+count_finished_cb (CbBatchesPage *page,
+                   CbBatch       *batch,
+                   guint         *n_finished)
+{
+  (*n_finished)++;
+}
+
+/* The Batch calls list follows a batch as the engine runs it, without a reload. */
+static void
+test_flow_list_live (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *sample = g_build_filename (SRCDIR, "data", "sample.csv", NULL);
+  g_autoptr(CbBatch) batch = NULL;
+  g_autoptr(CbBatch) other = NULL;
+  g_autoptr(CbBatch) third = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) recipients = NULL;
+  g_autoptr(CbRecipient) first = NULL;
+  CbBatchParams params = {
+    .name = "Live list",
+    .agent_id = "agent_demo",
+    .max_retries = 0,
+    .retry_delay_s = -1,
+    .default_region = "US",
+  };
+  CbBatchesPage *page;
+  const char *ids[2] = { NULL, NULL };
+  RowWait wait = { f, NULL, NULL };
+  guint n_finished = 0;
+
+  if (!have_display)
+    {
+      g_test_skip ("No display");
+      return;
+    }
+
+  batch = cb_store_import_file (f->store, &params, sample, FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  wait.batch_id = cb_batch_get_id (batch);
+  cb_window_reload (f->window);
+  iterate (200);
+  g_assert_cmpstr (row_status (f, wait.batch_id), ==, "Draft");
+  page = CB_BATCHES_PAGE (find_by_type (GTK_WIDGET (f->window), CB_TYPE_BATCHES_PAGE));
+  g_signal_connect (page, "batch-finished", G_CALLBACK (count_finished_cb), &n_finished);
+
+  /* Running, then completed, with the list shown all along. */
+  g_assert_true (cb_engine_start_batch (f->engine, wait.batch_id, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for (batch_completed, f, 120));
+  wait.status = "Completed";
+  g_assert_true (wait_for (row_shows, &wait, 10));
+  g_assert_cmpuint (n_finished, ==, 1);
+
+  /* A change the engine reports only through its recipients: the row follows it too. */
+  params.name = "Reported by its recipients";
+  other = cb_store_import_file (f->store, &params, sample, FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  params.name = "Changed twice";
+  third = cb_store_import_file (f->store, &params, sample, FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  cb_window_reload (f->window);
+  iterate (200);
+  g_assert_cmpstr (row_status (f, cb_batch_get_id (other)), ==, "Draft");
+
+  recipients = cb_store_list_recipients (f->store, cb_batch_get_id (other), 0, 1, &error);
+  g_assert_no_error (error);
+  first = g_list_model_get_item (recipients, 0);
+  g_assert_nonnull (first);
+  ids[0] = cb_recipient_get_id (first);
+  g_assert_true (cb_store_set_batch_status (f->store, cb_batch_get_id (other),
+                                            CB_BATCH_STATUS_CANCELLED, &error));
+  g_assert_no_error (error);
+  g_signal_emit_by_name (f->engine, "recipients-changed", cb_batch_get_id (other), ids);
+  wait.batch_id = cb_batch_get_id (other);
+  wait.status = "Cancelled";
+  g_assert_true (wait_for (row_shows, &wait, 10));
+
+  /* Changes in a row are shown together, once. */
+  g_assert_true (cb_store_set_batch_status (f->store, cb_batch_get_id (third),
+                                            CB_BATCH_STATUS_CANCELLED, &error));
+  g_assert_no_error (error);
+  g_signal_emit_by_name (f->engine, "batch-changed", cb_batch_get_id (third));
+  g_signal_emit_by_name (f->engine, "recipients-changed", cb_batch_get_id (third), ids);
+  g_assert_cmpstr (row_status (f, cb_batch_get_id (third)), ==, "Draft");
+  g_assert_true (cb_batches_page_flush_changes (page));
+  g_assert_cmpstr (row_status (f, cb_batch_get_id (third)), ==, "Cancelled");
+  g_assert_false (cb_batches_page_flush_changes (page));
+  g_assert_cmpuint (n_finished, ==, 1);
+
+  /* A later change of a completed batch notifies no one. */
+  g_signal_emit_by_name (f->engine, "batch-changed", cb_batch_get_id (batch));
+  g_assert_true (cb_batches_page_flush_changes (page));
+  g_assert_cmpstr (row_status (f, cb_batch_get_id (batch)), ==, "Completed");
+  g_assert_cmpuint (n_finished, ==, 1);
 }
 
 int
@@ -624,6 +765,8 @@ main (int   argc,
   g_test_add ("/ui/flow/schedule", Fixture, NULL, fixture_setup, test_flow_schedule,
               fixture_teardown);
   g_test_add ("/ui/flow/start", Fixture, NULL, fixture_setup, test_flow_start, fixture_teardown);
+  g_test_add ("/ui/flow/list-live", Fixture, NULL, fixture_setup, test_flow_list_live,
+              fixture_teardown);
 
   return g_test_run ();
 }

@@ -211,6 +211,15 @@ retry_clicked_cb (CbBatchDetail *self)
 
 /* The header: status, counters, chart */
 
+/* A label's text changes only when it differs: each change lays the page out again. */
+static void
+set_label (GtkLabel   *label,
+           const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_label (label), text) != 0)
+    gtk_label_set_label (label, text);
+}
+
 static void
 update_header (CbBatchDetail *self)
 {
@@ -222,38 +231,43 @@ update_header (CbBatchDetail *self)
   const char *reason;
   double progress = cb_batch_counters_get_progress (counters);
 
-  gtk_label_set_label (self->name_label, cb_batch_get_name (self->batch));
-  gtk_label_set_label (self->status_label, cb_format_batch_status (status));
-  if (self->status_css != NULL)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), self->status_css);
-  g_free (self->status_css);
-  self->status_css = g_strdup (cb_format_batch_status_css (status));
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), self->status_css);
+  set_label (self->name_label, cb_batch_get_name (self->batch));
+  set_label (self->status_label, cb_format_batch_status (status));
+  if (g_strcmp0 (self->status_css, cb_format_batch_status_css (status)) != 0)
+    {
+      if (self->status_css != NULL)
+        gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), self->status_css);
+      g_free (self->status_css);
+      self->status_css = g_strdup (cb_format_batch_status_css (status));
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), self->status_css);
+    }
 
   time_text = cb_format_batch_time (status, cb_batch_get_scheduled_at (self->batch),
                                     cb_batch_get_started_at (self->batch),
                                     cb_batch_get_finished_at (self->batch),
                                     cb_batch_get_created_at (self->batch), NULL);
-  gtk_label_set_label (self->time_label, time_text ? time_text : "");
-  gtk_label_set_label (self->counters_label, counters_text);
+  set_label (self->time_label, time_text ? time_text : "");
+  set_label (self->counters_label, counters_text);
 
   reason = cb_batch_get_pause_reason (self->batch);
   if (reason == NULL || status != CB_BATCH_STATUS_PAUSED)
     reason = status == CB_BATCH_STATUS_FAILED ? cb_batch_get_error (self->batch) : NULL;
-  gtk_label_set_label (self->reason_label, reason ? reason : "");
+  set_label (self->reason_label, reason ? reason : "");
   gtk_widget_set_visible (GTK_WIDGET (self->reason_label), reason != NULL);
 
-  gtk_progress_bar_set_fraction (self->progress_bar, progress);
+  if (gtk_progress_bar_get_fraction (self->progress_bar) != progress)
+    gtk_progress_bar_set_fraction (self->progress_bar, progress);
   /* Translators: how much of a batch is done, "42%" */
   percent = g_strdup_printf (_("%.0f%%"), progress * 100);
-  gtk_progress_bar_set_text (self->progress_bar, percent);
+  if (g_strcmp0 (gtk_progress_bar_get_text (self->progress_bar), percent) != 0)
+    gtk_progress_bar_set_text (self->progress_bar, percent);
 
   cb_outcome_chart_set_counters (self->chart, counters);
   for (guint i = 0; i < CB_OUTCOME_CHART_N_PARTS; i++)
     {
       g_autofree char *text = g_strdup_printf ("%s %u", cb_outcome_chart_part_label (i),
                                                cb_outcome_chart_get_part (counters, i));
-      gtk_label_set_label (self->legend_labels[i], text);
+      set_label (self->legend_labels[i], text);
     }
 
   update_actions (self);
@@ -372,7 +386,7 @@ static void
 bind_text (GtkListItem *item,
            const char  *text)
 {
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text ? text : "");
+  set_label (GTK_LABEL (gtk_list_item_get_child (item)), text ? text : "");
 }
 
 static void
@@ -479,7 +493,7 @@ update_shown (CbBatchDetail *self)
   g_autofree char *text =
     g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u recipient", "%u recipients", n), n);
 
-  gtk_label_set_label (self->shown_label, text);
+  set_label (self->shown_label, text);
 }
 
 static void
@@ -1010,6 +1024,31 @@ cb_batch_detail_get_recipients (CbBatchDetail *self)
 }
 
 void
+cb_batch_detail_update (CbBatchDetail      *self,
+                        CbBatch            *batch,
+                        const char * const *recipient_ids)
+{
+  g_return_if_fail (CB_IS_BATCH_DETAIL (self));
+  g_return_if_fail (CB_IS_BATCH (batch));
+  g_return_if_fail (self->batch != NULL);
+  g_return_if_fail (g_strcmp0 (cb_batch_get_id (batch), cb_batch_get_id (self->batch)) == 0);
+
+  g_set_object (&self->batch, batch);
+  update_header (self);
+
+  if (recipient_ids != NULL && recipient_ids[0] != NULL)
+    {
+      guint selected = gtk_single_selection_get_selected (self->selection);
+
+      cb_recipient_list_refresh (self->recipients, recipient_ids);
+      update_shown (self);
+      if (selected != GTK_INVALID_LIST_POSITION &&
+          gtk_single_selection_get_selected (self->selection) != selected)
+        gtk_single_selection_set_selected (self->selection, selected);
+    }
+}
+
+void
 cb_batch_detail_refresh (CbBatchDetail      *self,
                          const char * const *recipient_ids)
 {
@@ -1027,19 +1066,7 @@ cb_batch_detail_refresh (CbBatchDetail      *self,
       return;
     }
 
-  g_set_object (&self->batch, batch);
-  update_header (self);
-
-  if (recipient_ids != NULL)
-    {
-      guint selected = gtk_single_selection_get_selected (self->selection);
-
-      cb_recipient_list_refresh (self->recipients, recipient_ids);
-      update_shown (self);
-      if (selected != GTK_INVALID_LIST_POSITION &&
-          gtk_single_selection_get_selected (self->selection) != selected)
-        gtk_single_selection_set_selected (self->selection, selected);
-    }
+  cb_batch_detail_update (self, batch, recipient_ids);
 }
 
 void

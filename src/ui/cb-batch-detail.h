@@ -29,8 +29,13 @@ gboolean         cb_batch_detail_show_batch     (CbBatchDetail  *self,
 const char      *cb_batch_detail_get_batch_id   (CbBatchDetail  *self);
 CbBatch         *cb_batch_detail_get_batch      (CbBatchDetail  *self);
 CbRecipientList *cb_batch_detail_get_recipients (CbBatchDetail  *self);
-/* Re-reads the batch (status, counters), and the recipients named, or all when NULL. */
+/* Re-reads the batch (status, counters), and the recipients named (none when NULL). */
 void             cb_batch_detail_refresh        (CbBatchDetail  *self,
+                                                 const char * const *recipient_ids);
+/* Shows @batch, just read, in place of the batch shown (the same id), and re-reads the
+ * recipients named (none when NULL). */
+void             cb_batch_detail_update         (CbBatchDetail  *self,
+                                                 CbBatch        *batch,
                                                  const char * const *recipient_ids);
 /* Writes the batch's report to @file (XLSX or CSV, from its extension) off the main loop,
  * then shows a toast that opens it. FALSE with @error when it cannot start. */

@@ -26,9 +26,20 @@ struct _CbBatchesPage
   AdwStatusPage *error_status;
   CbBatchDetail *detail;
   gboolean       showing_detail;
+
+  /* Changes not shown yet: batch id → set of recipient ids (maybe empty) */
+  GHashTable    *changes;
+  guint          changes_source;
 };
 
 G_DEFINE_FINAL_TYPE (CbBatchesPage, cb_batches_page, CB_TYPE_PAGE)
+
+enum {
+  BATCH_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static GtkWidget *
 create_row (gpointer item,
@@ -115,37 +126,124 @@ cb_batches_page_get_detail (CbBatchesPage *self)
   return self->showing_detail ? self->detail : NULL;
 }
 
+static CbBatchRow *
+find_row (CbBatchesPage *self,
+          const char    *batch_id)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list_box));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      if (CB_IS_BATCH_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), batch_id) == 0)
+        return CB_BATCH_ROW (row);
+    }
+
+  return NULL;
+}
+
+gboolean
+cb_batches_page_flush_changes (CbBatchesPage *self)
+{
+  g_autoptr(GHashTable) changes = NULL;
+  CbStore *store;
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+  gboolean missing = FALSE;
+
+  g_return_val_if_fail (CB_IS_BATCHES_PAGE (self), FALSE);
+
+  g_clear_handle_id (&self->changes_source, g_source_remove);
+  if (g_hash_table_size (self->changes) == 0)
+    return FALSE;
+
+  changes = g_steal_pointer (&self->changes);
+  self->changes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_hash_table_unref);
+  store = cb_page_get_store (CB_PAGE (self));
+  if (store == NULL)
+    return TRUE;
+
+  g_hash_table_iter_init (&iter, changes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *batch_id = key;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CbBatch) batch = NULL;
+      g_autofree gpointer *ids = NULL;
+      CbBatchRow *row = find_row (self, batch_id);
+      int before = -1;
+
+      /* Read once, for its row and its detail. */
+      if (!(batch = cb_store_get_batch (store, batch_id, &error)))
+        {
+          g_debug ("Could not read batch %s again: %s", batch_id, error->message);
+          continue;
+        }
+
+      if (row != NULL)
+        {
+          before = cb_batch_get_status (cb_batch_row_get_batch (row));
+          cb_batch_row_set_batch (row, batch);
+        }
+      else
+        missing = TRUE;
+
+      if (self->showing_detail &&
+          g_strcmp0 (cb_batch_detail_get_batch_id (self->detail), batch_id) == 0)
+        {
+          if (before < 0)
+            before = cb_batch_get_status (cb_batch_detail_get_batch (self->detail));
+          ids = g_hash_table_get_keys_as_array (value, NULL);
+          cb_batch_detail_update (self->detail, batch, (const char * const *)ids);
+        }
+
+      if (before == CB_BATCH_STATUS_RUNNING &&
+          cb_batch_get_status (batch) == CB_BATCH_STATUS_COMPLETED)
+        g_signal_emit (self, signals[BATCH_FINISHED], 0, batch);
+    }
+
+  /* A batch the list does not show yet. */
+  if (missing)
+    cb_page_reload (CB_PAGE (self), NULL);
+
+  return TRUE;
+}
+
+static gboolean
+changes_cb (gpointer user_data)
+{
+  CbBatchesPage *self = user_data;
+
+  self->changes_source = 0;
+  cb_batches_page_flush_changes (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 void
 cb_batches_page_batch_changed (CbBatchesPage      *self,
                                const char         *batch_id,
                                const char * const *recipient_ids)
 {
+  GHashTable *recipients;
+
   g_return_if_fail (CB_IS_BATCHES_PAGE (self));
+  g_return_if_fail (batch_id != NULL);
 
-  if (self->showing_detail &&
-      g_strcmp0 (cb_batch_detail_get_batch_id (self->detail), batch_id) == 0)
-    cb_batch_detail_refresh (self->detail, recipient_ids);
-
-  if (recipient_ids == NULL)
+  recipients = g_hash_table_lookup (self->changes, batch_id);
+  if (recipients == NULL)
     {
-      for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list_box));
-           row != NULL;
-           row = gtk_widget_get_next_sibling (row))
-        {
-          if (CB_IS_BATCH_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), batch_id) == 0)
-            {
-              g_autoptr(CbBatch) batch = cb_store_get_batch (cb_page_get_store (CB_PAGE (self)),
-                                                             batch_id, NULL);
-
-              if (batch != NULL)
-                cb_batch_row_set_batch (CB_BATCH_ROW (row), batch);
-              return;
-            }
-        }
-
-      /* A batch the list does not show yet. */
-      cb_page_reload (CB_PAGE (self), NULL);
+      recipients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (self->changes, g_strdup (batch_id), recipients);
     }
+
+  for (guint i = 0; recipient_ids != NULL && recipient_ids[i] != NULL; i++)
+    g_hash_table_add (recipients, g_strdup (recipient_ids[i]));
+
+  /* Whatever the engine reports in the meantime is shown with this. */
+  if (self->changes_source == 0)
+    self->changes_source = g_timeout_add (CB_BATCHES_PAGE_UPDATE_INTERVAL_MS, changes_cb, self);
 }
 
 static void
@@ -166,12 +264,39 @@ detail_back_cb (CbBatchesPage *self)
 }
 
 static void
+cb_batches_page_dispose (GObject *object)
+{
+  CbBatchesPage *self = (CbBatchesPage *)object;
+
+  g_clear_handle_id (&self->changes_source, g_source_remove);
+
+  G_OBJECT_CLASS (cb_batches_page_parent_class)->dispose (object);
+}
+
+static void
+cb_batches_page_finalize (GObject *object)
+{
+  CbBatchesPage *self = (CbBatchesPage *)object;
+
+  g_clear_pointer (&self->changes, g_hash_table_unref);
+
+  G_OBJECT_CLASS (cb_batches_page_parent_class)->finalize (object);
+}
+
+static void
 cb_batches_page_class_init (CbBatchesPageClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   CbPageClass *page_class = CB_PAGE_CLASS (klass);
 
+  object_class->dispose = cb_batches_page_dispose;
+  object_class->finalize = cb_batches_page_finalize;
   page_class->reload = cb_batches_page_reload;
+
+  signals[BATCH_FINISHED] = g_signal_new ("batch-finished", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, CB_TYPE_BATCH);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/callboard/Callboard/cb-batches-page.ui");
@@ -189,6 +314,9 @@ cb_batches_page_init (CbBatchesPage *self)
 {
   g_type_ensure (CB_TYPE_BATCH_ROW);
   g_type_ensure (CB_TYPE_BATCH_DETAIL);
+
+  self->changes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_hash_table_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -403,6 +403,10 @@ cb_window_class_init (CbWindowClass *klass)
                                        "win.search", NULL);
 }
 
+static void batch_finished_cb (CbWindow      *self,
+                               CbBatch       *batch,
+                               CbBatchesPage *page);
+
 static void
 cb_window_init (CbWindow *self)
 {
@@ -412,6 +416,8 @@ cb_window_init (CbWindow *self)
 
   pages = gtk_stack_get_pages (self->stack);
   gtk_list_box_bind_model (self->sidebar, G_LIST_MODEL (pages), create_sidebar_row, self, NULL);
+  g_signal_connect_object (self->batches_page, "batch-finished", G_CALLBACK (batch_finished_cb),
+                           self, G_CONNECT_SWAPPED);
 
   stack_visible_child_cb (self, NULL, self->stack);
 }
@@ -481,8 +487,9 @@ cb_window_show_page (CbWindow   *self,
 }
 
 static void
-notify_finished (CbWindow *self,
-                 CbBatch  *batch)
+batch_finished_cb (CbWindow      *self,
+                   CbBatch       *batch,
+                   CbBatchesPage *page)
 {
   GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   g_autoptr(GNotification) notification = NULL;
@@ -509,22 +516,9 @@ engine_batch_changed_cb (CbWindow   *self,
                          const char *batch_id,
                          CbEngine   *engine)
 {
-  g_autoptr(CbBatch) batch = NULL;
-  CbBatchDetail *detail;
-  CbBatchStatus before = CB_BATCH_STATUS_RUNNING;
-
   g_assert (CB_IS_WINDOW (self));
 
-  detail = cb_batches_page_get_detail (self->batches_page);
-  if (detail != NULL && g_strcmp0 (cb_batch_detail_get_batch_id (detail), batch_id) == 0)
-    before = cb_batch_get_status (cb_batch_detail_get_batch (detail));
-
   cb_batches_page_batch_changed (self->batches_page, batch_id, NULL);
-
-  batch = cb_store_get_batch (self->store, batch_id, NULL);
-  if (batch != NULL && before == CB_BATCH_STATUS_RUNNING &&
-      cb_batch_get_status (batch) == CB_BATCH_STATUS_COMPLETED)
-    notify_finished (self, batch);
 }
 
 static void
