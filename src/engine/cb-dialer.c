@@ -39,6 +39,7 @@
 #define AUTO_PAUSE_MIN        10
 #define MAX_CLAIM             100
 #define MAX_BACKOFF_MS        (60 * 1000)
+#define PUMP_INTERVAL_US      (5 * 1000)
 
 typedef struct
 {
@@ -76,6 +77,7 @@ struct _CbDialer
   GCancellable          *cancellable;
 
   guint                  pump_source;
+  gint64                 last_pump_us;   /* monotonic */
   guint                  wake_source;
   guint                  poll_source;
   guint                  clock_watch;
@@ -180,7 +182,18 @@ cb_dialer_kick (CbDialer *self)
   g_return_if_fail (CB_IS_DIALER (self));
 
   if (self->running && self->pump_source == 0)
-    self->pump_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pump_cb, self, NULL);
+    {
+      gint64 since_us = g_get_monotonic_time () - self->last_pump_us;
+
+      /* At hundreds of calls a second every finished call asks for a pump: one every
+       * few milliseconds claims them in groups, each for the price of one transaction. */
+      if (since_us >= PUMP_INTERVAL_US)
+        self->pump_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pump_cb, self, NULL);
+      else
+        self->pump_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE,
+                                                (guint) ((PUMP_INTERVAL_US - since_us + 999) / 1000),
+                                                pump_cb, self, NULL);
+    }
 }
 
 static gboolean
@@ -738,6 +751,7 @@ pump_cb (gpointer user_data)
   CbDialer *self = user_data;
 
   self->pump_source = 0;
+  self->last_pump_us = g_get_monotonic_time ();
   if (self->running)
     pump (self);
 
