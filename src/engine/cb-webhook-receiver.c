@@ -33,6 +33,9 @@
  */
 
 #define MAX_GROUP 256
+/* Below the sockets' priority: every request already arrived is read into the group
+ * before it is written, so a group grows with the load. */
+#define FLUSH_PRIORITY (G_PRIORITY_DEFAULT + 10)
 
 typedef struct
 {
@@ -274,7 +277,7 @@ webhook_cb (SoupServer        *server,
         providers = g_ptr_array_new ();
       g_hash_table_insert (self->providers, g_strdup (name), providers);
       if (self->flush_source == 0)
-        self->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_cb, self, NULL);
+        self->flush_source = g_idle_add_full (FLUSH_PRIORITY, flush_cb, self, NULL);
     }
   if (providers->len == 0)
     {
@@ -361,7 +364,7 @@ webhook_cb (SoupServer        *server,
       flush_cb (self);
     }
   else if (self->flush_source == 0)
-    self->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_cb, self, NULL);
+    self->flush_source = g_idle_add_full (FLUSH_PRIORITY, flush_cb, self, NULL);
 }
 
 void
