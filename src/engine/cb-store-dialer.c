@@ -1127,14 +1127,14 @@ json_next (GString *out)
 
 typedef struct
 {
-  char   *attempt_id;
-  char   *recipient_id;
-  char   *batch_id;
-  char   *provider_call_id;
-  gboolean settled;
-  gint64  attempts;
-  gint64  max_retries;
-  gint64  retry_delay_s;
+  char     *attempt_id;
+  char     *recipient_id;
+  char     *batch_id;
+  char     *provider_call_id;
+  gboolean  settled;
+  gint64    attempts;
+  gint64    max_retries;
+  gint64    retry_delay_s;
 } GroupAttempt;
 
 static void

@@ -187,7 +187,7 @@ typedef struct
 /* cb_store_dialer_apply_event_locked() for each of @n_events events in turn, with the
  * same outcome, but with a few statements for the whole group instead of several per
  * event. @applied: @n_events results. */
-gboolean          cb_store_dialer_apply_events_locked (CbStore     *store,
+gboolean          cb_store_dialer_apply_events_locked (CbStore      *store,
                                                   const CbDialEvent *events,
                                                   guint             n_events,
                                                   gint64            now_ms,
