@@ -427,6 +427,50 @@ test_group (Fixture       *f,
     }
 }
 
+/* The store fails on the last write of the group (the inbox row, after the attempt, the
+ * recipient and the counters): 500, and none of it is kept; delivered again, it is. */
+static void
+test_store_failure (Fixture       *f,
+                    gconstpointer  data)
+{
+  CbDialClaim *claim = g_ptr_array_index (f->claims, 0);
+  g_autofree char *body = event_body ("call_ended", "call_a", claim, "user_hangup");
+  g_autofree char *sig = sign (SIM_KEY, body, g_get_real_time () / 1000);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *reply = NULL;
+
+  /* One inbox row per provider from now on: the event's own row cannot be written. */
+  g_assert_cmpint (cb_store_exec (f->store, &error,
+                                  "INSERT INTO webhook_inbox (id, provider, event_key, received_at,"
+                                  " body) VALUES ('evt_x', 'sim', 'call_ended:call_x', 1, '{}')",
+                                  NULL), ==, 1);
+  g_assert_cmpint (cb_store_exec (f->store, &error,
+                                  "CREATE UNIQUE INDEX one_per_provider ON webhook_inbox (provider)",
+                                  NULL), >=, 0);
+  g_assert_no_error (error);
+  before = snapshot (f);
+
+  g_test_expect_message ("callboard-webhooks", G_LOG_LEVEL_WARNING,
+                         "Could not store 1 webhook events: *");
+  g_assert_cmpuint (post (f, "/webhooks/sim", body, sig, &reply), ==, 500);
+  g_test_assert_expected_messages ();
+  g_assert_nonnull (strstr (reply, "\"code\":\"store_failed\""));
+  after = snapshot (f);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpstr (recipient_status (f, claim->recipient_id), ==, "dialing");
+
+  g_assert_cmpint (cb_store_exec (f->store, &error, "DROP INDEX one_per_provider", NULL), >=, 0);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_free);
+  g_assert_cmpuint (post (f, "/webhooks/sim", body, sig, &reply), ==, 200);
+  g_assert_cmpstr (reply, ==, "{\"status\":\"ok\"}");
+  g_clear_pointer (&after, g_free);
+  after = snapshot (f);
+  g_assert_cmpstr (after, ==, "p0 d1 c1 f0 u1 s0;inbox 2;dialing 1");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -440,6 +484,8 @@ main (int   argc,
   g_test_add ("/engine/webhooks/out-of-order", Fixture, NULL, fixture_setup, test_out_of_order,
               fixture_teardown);
 
+  g_test_add ("/engine/webhooks/store-failure", Fixture, NULL, fixture_setup, test_store_failure,
+              fixture_teardown);
   g_test_add ("/engine/webhooks/group-json", Fixture, NULL, fixture_setup, test_group,
               fixture_teardown);
   g_test_add ("/engine/webhooks/group-portable", Fixture, NULL, fixture_setup, test_group,
