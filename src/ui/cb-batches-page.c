@@ -198,7 +198,8 @@ cb_batches_page_flush_changes (CbBatchesPage *self)
           cb_batch_detail_update (self->detail, batch, (const char * const *)ids);
         }
 
-      if (before == CB_BATCH_STATUS_RUNNING &&
+      /* Maybe started and finished since the page last looked. */
+      if (before >= 0 && before != CB_BATCH_STATUS_COMPLETED &&
           cb_batch_get_status (batch) == CB_BATCH_STATUS_COMPLETED)
         g_signal_emit (self, signals[BATCH_FINISHED], 0, batch);
     }

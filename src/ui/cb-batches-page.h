@@ -27,7 +27,7 @@ CbBatchDetail *cb_batches_page_get_detail (CbBatchesPage  *self);
  * the batch read once, its row and its detail (when shown) updated from it.
  *
  * Signals:
- *   "batch-finished" (CbBatch *batch): a batch the page showed running has completed. */
+ *   "batch-finished" (CbBatch *batch): a batch the page showed unfinished has completed. */
 void           cb_batches_page_batch_changed (CbBatchesPage      *self,
                                               const char         *batch_id,
                                               const char * const *recipient_ids);
