@@ -44,8 +44,8 @@ G_DECLARE_FINAL_TYPE (CbEngine, cb_engine, CB, ENGINE, GObject)
  *   "recipients-changed" (const char *batch_id, GStrv recipient_ids). */
 CbEngine     *cb_engine_new                (CbStore      *store,
                                             const char   *listen);
-/* Before cb_engine_start(): the in-process simulator's speed, and an external simulator
- * (NULL: in-process). */
+/* The in-process simulator's speed (applies at once, also while running), and, before
+ * cb_engine_start(), an external simulator (NULL: in-process). */
 void          cb_engine_set_sim_speed      (CbEngine     *self,
                                             double        speed);
 void          cb_engine_set_sim_url        (CbEngine     *self,

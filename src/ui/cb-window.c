@@ -210,8 +210,14 @@ search_action (GtkWidget  *widget,
 {
   CbWindow *self = CB_WINDOW (widget);
   CbBatchDetail *detail = cb_batches_page_get_detail (self->batches_page);
+  const char *visible = gtk_stack_get_visible_child_name (self->stack);
 
-  if (detail != NULL)
+  /* Search what is on screen: the do-not-call list has its own entry; elsewhere
+   * the open batch's recipients are the thing to search. */
+  if (g_strcmp0 (visible, "suppressions") == 0)
+    gtk_widget_activate_action (gtk_stack_get_visible_child (self->stack),
+                                "suppressions.search", NULL);
+  else if (detail != NULL)
     {
       cb_window_show_page (self, "batches");
       cb_batch_detail_focus_search (detail);
