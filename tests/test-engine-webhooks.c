@@ -70,7 +70,8 @@ fixture_teardown (Fixture       *f,
 {
   g_clear_pointer (&f->claims, g_ptr_array_unref);
   g_clear_object (&f->batch);
-  cb_engine_stop (f->engine);
+  if (f->engine != NULL)
+    cb_engine_stop (f->engine);
   g_clear_object (&f->engine);
   g_clear_object (&f->store);
 }
@@ -471,6 +472,141 @@ test_store_failure (Fixture       *f,
   g_assert_cmpstr (after, ==, "p0 d1 c1 f0 u1 s0;inbox 2;dialing 1");
 }
 
+static void
+request_read_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 gpointer           data)
+{
+  gboolean *read = data;
+
+  *read = TRUE;
+}
+
+static gboolean
+set_true_cb (gpointer data)
+{
+  gboolean *done = data;
+
+  *done = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends @body signed, and returns once the engine has begun writing it: the group's thread
+ * then waits for the store, which the caller holds. */
+static SoupMessage *
+post_until_writing (Fixture      *f,
+                    SoupSession  *session,
+                    const char   *body,
+                    GBytes      **answer)
+{
+  SoupServer *server = cb_http_server_get_soup_server (cb_engine_get_http_server (f->engine));
+  g_autofree char *url = g_strdup_printf ("%s/webhooks/sim", cb_engine_get_url (f->engine));
+  g_autofree char *sig = sign (SIM_KEY, body, g_get_real_time () / 1000);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  SoupMessage *msg = soup_message_new ("POST", url);
+  gboolean read = FALSE;
+  gboolean idle = FALSE;
+  gulong id;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                CB_SIGNATURE_RETELL_HEADER, sig);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  id = g_signal_connect (server, "request-read", G_CALLBACK (request_read_cb), &read);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, answer);
+  while (!read)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (server, id);
+
+  /* The request is held; the group starts from an idle of a higher priority than this one. */
+  g_idle_add_full (G_PRIORITY_LOW, set_true_cb, &idle, NULL);
+  while (!idle)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_null (*answer);
+  return msg;
+}
+
+/* Stopped while a group is written: the write completes and is kept, but nobody is told
+ * 2xx once the server is gone. */
+static void
+test_stop_while_writing (Fixture       *f,
+                         gconstpointer  data)
+{
+  CbDialClaim *claim = g_ptr_array_index (f->claims, 0);
+  g_autofree char *body = event_body ("call_ended", "call_a", claim, "user_hangup");
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autofree char *after = NULL;
+
+  cb_store_lock (f->store);
+  msg = post_until_writing (f, session, body, &answer);
+  cb_engine_stop (f->engine);
+  cb_store_unlock (f->store);
+  g_clear_object (&f->engine);
+
+  while (answer == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_NONE);
+  g_assert_cmpuint (g_bytes_get_size (answer), ==, 0);
+
+  after = snapshot (f);
+  g_assert_cmpstr (after, ==, "p0 d1 c1 f0 u1 s0;inbox 1;dialing 1");
+  g_assert_cmpstr (recipient_status (f, claim->recipient_id), ==, "completed");
+}
+
+static void
+applied_cb (CbWebhookReceiver *receiver,
+            CbDialApplied     *applied,
+            GPtrArray         *order)
+{
+  g_ptr_array_add (order, g_strdup (applied->attempt_id));
+}
+
+/* A polled event applied while a group is written comes after it, for the store and for
+ * the listeners; the group is answered. */
+static void
+test_poll_while_writing (Fixture       *f,
+                         gconstpointer  data)
+{
+  CbWebhookReceiver *receiver = cb_engine_get_webhook_receiver (f->engine);
+  CbDialClaim *a = g_ptr_array_index (f->claims, 0);
+  CbDialClaim *b = g_ptr_array_index (f->claims, 1);
+  g_autofree char *body_a = event_body ("call_ended", "call_a", a, "user_hangup");
+  g_autofree char *body_b = event_body ("call_ended", "call_b", b, "dial_busy");
+  g_autoptr(CbCallEvent) event_b = parse_event (body_b);
+  g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+  gboolean duplicate = TRUE;
+  gulong id;
+
+  id = g_signal_connect (receiver, "applied", G_CALLBACK (applied_cb), order);
+  cb_store_lock (f->store);
+  msg = post_until_writing (f, session, body_a, &answer);
+  cb_store_unlock (f->store);
+
+  g_assert_true (cb_webhook_receiver_apply (receiver, "sim", NULL, event_b, &duplicate, &error));
+  g_assert_no_error (error);
+  g_assert_false (duplicate);
+  g_assert_cmpuint (order->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (order, 0), ==, a->attempt_id);
+  g_assert_cmpstr (g_ptr_array_index (order, 1), ==, b->attempt_id);
+
+  while (answer == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer),
+                   "{\"status\":\"ok\"}", 15);
+
+  after = snapshot (f);
+  g_assert_cmpstr (after, ==, "p0 d0 c1 f1 u1 s0;inbox 2;dialing 0");
+  g_signal_handler_disconnect (receiver, id);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -486,6 +622,10 @@ main (int   argc,
 
   g_test_add ("/engine/webhooks/store-failure", Fixture, NULL, fixture_setup, test_store_failure,
               fixture_teardown);
+  g_test_add ("/engine/webhooks/stop-while-writing", Fixture, NULL, fixture_setup,
+              test_stop_while_writing, fixture_teardown);
+  g_test_add ("/engine/webhooks/poll-while-writing", Fixture, NULL, fixture_setup,
+              test_poll_while_writing, fixture_teardown);
   g_test_add ("/engine/webhooks/group-json", Fixture, NULL, fixture_setup, test_group,
               fixture_teardown);
   g_test_add ("/engine/webhooks/group-portable", Fixture, NULL, fixture_setup, test_group,

@@ -29,7 +29,11 @@
  * transaction at the end of the main loop iteration, with a few statements for the whole
  * group (cb_store_dialer_apply_events_locked()), then all answered. The commit is synced
  * to disk (cb_store_begin_durable()): an event answered 2xx survives a power failure.
- * While one group is written the next one gathers, so groups grow with the load.
+ *
+ * A group is written on a thread of its own, so the main loop goes on reading and
+ * checking requests meanwhile; those gather into the next group, started as soon as the
+ * one being written is done. One group at a time, in the order they arrived: the answers
+ * and the "applied" signals of a group come on the main loop, after its commit.
  */
 
 #define MAX_GROUP 256
@@ -67,6 +71,38 @@ pending_free (Pending *pending)
   g_free (pending);
 }
 
+/* A group being written, handed to its thread: the thread reads @events, fills @results
+ * or @error, then attaches @done to @context. */
+typedef struct
+{
+  GPtrArray     *pending;   /* of Pending, owned by the main thread */
+  CbDialEvent   *events;
+  CbDialApplied *results;
+  CbStore       *store;
+  gint64         now_ms;
+  GError        *error;     /* the write failed: none of it was kept */
+  GThread       *thread;
+  GMainContext  *context;
+  GSource       *done;
+} Group;
+
+static void
+group_free (Group *group)
+{
+  g_assert (group->thread == NULL);
+
+  for (guint i = 0; i < group->pending->len; i++)
+    cb_dial_applied_clear (&group->results[i]);
+  g_ptr_array_unref (group->pending);
+  g_free (group->events);
+  g_free (group->results);
+  g_object_unref (group->store);
+  g_clear_error (&group->error);
+  g_main_context_unref (group->context);
+  g_source_unref (group->done);
+  g_free (group);
+}
+
 #define WEBHOOKS_PREFIX "/webhooks/"
 
 struct _CbWebhookReceiver
@@ -81,6 +117,7 @@ struct _CbWebhookReceiver
   GPtrArray               *pending;   /* of Pending, waiting for the next commit */
   GHashTable              *providers; /* name → GPtrArray of CbProvider, for one group */
   guint                    flush_source;
+  Group                   *writing;   /* the group being written, or NULL */
 
   guint                    n_accepted;
   guint                    n_duplicates;
@@ -95,6 +132,11 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static gboolean flush_cb       (gpointer           user_data);
+static gboolean group_done_cb  (gpointer           user_data);
+static void     wait_for_group (CbWebhookReceiver *self,
+                                gboolean           reply);
 
 gboolean
 cb_webhook_receiver_apply (CbWebhookReceiver  *self,
@@ -118,6 +160,12 @@ cb_webhook_receiver_apply (CbWebhookReceiver  *self,
   key = cb_store_dialer_event_key (event);
   if (key == NULL)
     return TRUE;
+
+  /* After the group being written, so the listeners hear of events in the order they were
+   * stored; the requests gathered meanwhile follow. */
+  wait_for_group (self, TRUE);
+  if (self->pending->len > 0 && self->flush_source == 0)
+    self->flush_source = g_idle_add_full (FLUSH_PRIORITY, flush_cb, self, NULL);
 
   now = cb_clock_get_now_utc ();
   if (!cb_store_dialer_apply_event (self->store, provider, key, body, event,
@@ -144,58 +192,41 @@ reply_status (SoupServerMessage *msg,
   cb_http_server_reply_json (msg, SOUP_STATUS_OK, json);
 }
 
-static gboolean
-flush_cb (gpointer user_data)
+static gpointer
+write_group_thread (gpointer data)
 {
-  CbWebhookReceiver *self = user_data;
-  g_autoptr(GPtrArray) group = g_steal_pointer (&self->pending);
-  g_autoptr(GArray) results = NULL;
-  g_autofree CbDialEvent *events = NULL;
-  g_autoptr(GDateTime) now = cb_clock_get_now_utc ();
-  g_autoptr(GError) error = NULL;
-  gint64 now_ms = cb_store_datetime_to_ms (now);
-  gboolean ok;
+  Group *group = data;
 
-  self->flush_source = 0;
-  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
-
-  /* The providers found for this group are looked up again for the next one. */
-  g_hash_table_remove_all (self->providers);
-
-  if (group->len == 0)
-    return G_SOURCE_REMOVE;
-
-  results = g_array_sized_new (FALSE, TRUE, sizeof (CbDialApplied), group->len);
-  g_array_set_size (results, group->len);
-  events = g_new0 (CbDialEvent, group->len);
-  for (guint i = 0; i < group->len; i++)
+  if (cb_store_begin_durable (group->store, &group->error))
     {
-      Pending *pending = g_ptr_array_index (group, i);
-
-      events[i].provider = pending->provider;
-      events[i].event_key = pending->key;
-      events[i].body = pending->body;
-      events[i].event = pending->event;
+      if (cb_store_dialer_apply_events_locked (group->store, group->events, group->pending->len,
+                                               group->now_ms, group->results, &group->error))
+        cb_store_commit (group->store, &group->error);
+      else
+        cb_store_rollback (group->store);
     }
 
-  ok = cb_store_begin_durable (self->store, &error);
-  if (ok && !cb_store_dialer_apply_events_locked (self->store, events, group->len, now_ms,
-                                                  (CbDialApplied *) (gpointer) results->data,
-                                                  &error))
-    {
-      cb_store_rollback (self->store);
-      ok = FALSE;
-    }
-  else if (ok)
-    ok = cb_store_commit (self->store, &error);
+  g_source_attach (group->done, group->context);
+
+  return NULL;
+}
+
+/* Answers the group's requests (unless @reply is FALSE: the server is gone) and tells the
+ * listeners what changed. */
+static void
+end_group (CbWebhookReceiver *self,
+           Group             *group,
+           gboolean           reply)
+{
+  gboolean ok = group->error == NULL;
 
   if (!ok)
-    g_warning ("Could not store %u webhook events: %s", group->len, error->message);
+    g_warning ("Could not store %u webhook events: %s", group->pending->len,
+               group->error->message);
 
-  for (guint i = 0; i < group->len; i++)
+  for (guint i = 0; i < group->pending->len && reply; i++)
     {
-      Pending *pending = g_ptr_array_index (group, i);
-      CbDialApplied *applied = &g_array_index (results, CbDialApplied, i);
+      Pending *pending = g_ptr_array_index (group->pending, i);
 
       if (pending->gone)
         continue;
@@ -207,24 +238,106 @@ flush_cb (gpointer user_data)
       else
         {
           self->n_accepted++;
-          if (applied->duplicate)
+          if (group->results[i].duplicate)
             self->n_duplicates++;
-          reply_status (pending->msg, applied->duplicate ? "duplicate" : "ok");
+          reply_status (pending->msg, group->results[i].duplicate ? "duplicate" : "ok");
         }
       soup_server_message_unpause (pending->msg);
     }
 
   /* Listeners hear of the changes once they are durable. */
-  for (guint i = 0; ok && i < group->len; i++)
+  for (guint i = 0; ok && i < group->pending->len; i++)
     {
-      CbDialApplied *applied = &g_array_index (results, CbDialApplied, i);
+      CbDialApplied *applied = &group->results[i];
 
       if (!applied->duplicate && applied->attempt_id != NULL)
         g_signal_emit (self, signals[APPLIED], 0, applied);
     }
 
-  for (guint i = 0; i < group->len; i++)
-    cb_dial_applied_clear (&g_array_index (results, CbDialApplied, i));
+  group_free (group);
+}
+
+/* Waits for the group being written, if any, and ends it. */
+static void
+wait_for_group (CbWebhookReceiver *self,
+                gboolean           reply)
+{
+  Group *group = g_steal_pointer (&self->writing);
+
+  if (group == NULL)
+    return;
+
+  g_thread_join (g_steal_pointer (&group->thread));
+  g_source_destroy (group->done);
+  end_group (self, group, reply);
+}
+
+/* Hands what is pending to a thread, as one group. */
+static void
+start_group (CbWebhookReceiver *self)
+{
+  g_autoptr(GDateTime) now = NULL;
+  Group *group;
+
+  g_assert (self->writing == NULL);
+
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+
+  /* The providers found for this group are looked up again for the next one. */
+  g_hash_table_remove_all (self->providers);
+
+  if (self->pending->len == 0)
+    return;
+
+  now = cb_clock_get_now_utc ();
+  group = g_new0 (Group, 1);
+  group->pending = g_steal_pointer (&self->pending);
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  group->events = g_new0 (CbDialEvent, group->pending->len);
+  group->results = g_new0 (CbDialApplied, group->pending->len);
+  for (guint i = 0; i < group->pending->len; i++)
+    {
+      Pending *pending = g_ptr_array_index (group->pending, i);
+
+      group->events[i].provider = pending->provider;
+      group->events[i].event_key = pending->key;
+      group->events[i].body = pending->body;
+      group->events[i].event = pending->event;
+    }
+  group->store = g_object_ref (self->store);
+  group->now_ms = cb_store_datetime_to_ms (now);
+  group->context = g_main_context_ref_thread_default ();
+  group->done = g_idle_source_new ();
+  g_source_set_priority (group->done, G_PRIORITY_DEFAULT);
+  g_source_set_callback (group->done, group_done_cb, self, NULL);
+  g_source_set_static_name (group->done, "[callboard] webhook group written");
+
+  self->writing = group;
+  group->thread = g_thread_new ("cb-webhooks", write_group_thread, group);
+}
+
+static gboolean
+group_done_cb (gpointer user_data)
+{
+  g_autoptr(CbWebhookReceiver) self = g_object_ref (user_data);
+
+  wait_for_group (self, TRUE);
+  if (self->writing == NULL && self->pending->len > 0)
+    start_group (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+flush_cb (gpointer user_data)
+{
+  CbWebhookReceiver *self = user_data;
+
+  self->flush_source = 0;
+
+  /* Otherwise started when the group being written is done. */
+  if (self->writing == NULL)
+    start_group (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -358,11 +471,11 @@ webhook_cb (SoupServer        *server,
     soup_server_message_pause (msg);
   }
 
+  if (self->writing != NULL)
+    return;
+
   if (self->pending->len >= MAX_GROUP)
-    {
-      g_clear_handle_id (&self->flush_source, g_source_remove);
-      flush_cb (self);
-    }
+    start_group (self);
   else if (self->flush_source == 0)
     self->flush_source = g_idle_add_full (FLUSH_PRIORITY, flush_cb, self, NULL);
 }
@@ -404,12 +517,11 @@ cb_webhook_receiver_dispose (GObject *object)
 {
   CbWebhookReceiver *self = CB_WEBHOOK_RECEIVER (object);
 
-  /* Whatever was received is written and answered before going away. */
-  if (self->flush_source != 0)
-    {
-      g_clear_handle_id (&self->flush_source, g_source_remove);
-      flush_cb (self);
-    }
+  /* Whatever was received is written before going away; the server that received it is
+   * gone, so it is not answered: its sender delivers it again, and hears "duplicate". */
+  wait_for_group (self, FALSE);
+  start_group (self);
+  wait_for_group (self, FALSE);
 
   G_OBJECT_CLASS (cb_webhook_receiver_parent_class)->dispose (object);
 }
