@@ -537,6 +537,103 @@ wait_finished (Fixture    *f,
   cb_test_wait_until (batch_finished, data, 60);
 }
 
+/* The call_window of a batch created through the API, as JSON text ("null" for none). */
+static char *
+create_call_window (Fixture    *f,
+                    const char *call_window)
+{
+  g_autofree char *body = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(CbBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  char *window;
+
+  body = g_strdup_printf ("{\"name\":\"Window\",\"agent_id\":\"agent_demo\","
+                          "\"status\":\"draft\",%s%s%s\"recipients\":"
+                          "[{\"phone\":\"+12122021000\"}]}",
+                          call_window != NULL ? "\"call_window\":" : "",
+                          call_window != NULL ? call_window : "",
+                          call_window != NULL ? "," : "");
+  id = create_ok (f, body);
+
+  /* What the API shows is what the batch keeps. */
+  node = get_batch (f, id, NULL);
+  window = json_to_string (json_object_get_member (json_node_get_object (node), "call_window"),
+                           FALSE);
+  batch = cb_store_get_batch (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cb_batch_get_call_window (batch), ==,
+                   g_str_equal (window, "null") ? NULL : window);
+
+  return window;
+}
+
+/* A batch created without call_window gets the "default_call_window" setting that
+ * Preferences writes; its own call_window wins; a bad setting is ignored, with a warning. */
+static void
+test_create_default_window (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  char *window;
+
+  /* No setting: no window. */
+  window = create_call_window (f, NULL);
+  g_assert_cmpstr (window, ==, "null");
+  g_free (window);
+
+  /* Kept in its canonical form: days in week order. */
+  g_assert_true (cb_store_set_setting (f->store, "default_call_window",
+                                       "{\"windows\":[{\"start\":600,\"end\":900}],"
+                                       "\"days\":[\"Tuesday\",\"monday\"],"
+                                       "\"timezone\":\"recipient\"}", &error));
+  g_assert_no_error (error);
+  window = create_call_window (f, NULL);
+  g_assert_cmpstr (window, ==,
+                   "{\"windows\":[{\"start\":600,\"end\":900}],"
+                   "\"days\":[\"Monday\",\"Tuesday\"],\"timezone\":\"recipient\"}");
+  g_free (window);
+
+  window = create_call_window (f, "{\"windows\":[{\"start\":540,\"end\":1200}],"
+                                  "\"timezone\":\"Europe/Berlin\"}");
+  g_assert_cmpstr (window, ==,
+                   "{\"windows\":[{\"start\":540,\"end\":1200}],"
+                   "\"timezone\":\"Europe/Berlin\"}");
+  g_free (window);
+
+  /* Invalid settings: the batch is made without a window. */
+  {
+    const char *bad[] = {
+      "{\"windows\":[{\"start\":600,\"end\":1500}]}",
+      "{\"days\":[\"Someday\"]}",
+      "{\"timezone\":\"Mars/Olympus\"}",
+      "[540,1200]",
+      "{oops",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autofree char *pattern = g_strdup_printf ("Ignoring the setting default_call_window "
+                                                    "“%s”: *", bad[i]);
+
+        g_assert_true (cb_store_set_setting (f->store, "default_call_window", bad[i], &error));
+        g_assert_no_error (error);
+        g_test_expect_message ("callboard-api", G_LOG_LEVEL_WARNING, pattern);
+        window = create_call_window (f, NULL);
+        g_test_assert_expected_messages ();
+        g_assert_cmpstr (window, ==, "null");
+        g_free (window);
+      }
+  }
+
+  /* Blank: no window, and nothing to warn of. */
+  g_assert_true (cb_store_set_setting (f->store, "default_call_window", " ", &error));
+  window = create_call_window (f, NULL);
+  g_assert_cmpstr (window, ==, "null");
+  g_free (window);
+}
+
 static void
 test_create_starts (Fixture       *f,
                     gconstpointer  data)
@@ -1731,6 +1828,7 @@ main (int    argc,
   ADD ("/api/routes", test_routes);
   ADD ("/api/create/json", test_create_json);
   ADD ("/api/create/starts", test_create_starts);
+  ADD ("/api/create/default-window", test_create_default_window);
   ADD ("/api/create/errors", test_create_errors);
   ADD ("/api/create/invalid-recipients", test_invalid_recipients);
   ADD ("/api/create/multipart", test_multipart);

@@ -11,8 +11,10 @@
 #include <libsoup/soup.h>
 
 #include "cb-engine.h"
+#include "cb-secrets.h"
 #include "cb-signature.h"
 #include "cb-store-private.h"
+#include "cb-test-http.h"
 #include "cb-test-util.h"
 
 #define SIM_KEY "test-sim-key-0123456789"
@@ -516,6 +518,89 @@ test_unauthorized (Fixture       *f,
                              " AND http_status = 401", id), ==, 1);
 }
 
+typedef struct
+{
+  Fixture    *f;
+  const char *id;
+  gint64      expected;
+} AnalyzedWait;
+
+/* call_analyzed is the simulator's last webhook of a call: once each call's is stored, no
+ * webhook of the batch is still on its way. */
+#define ANALYZED_SQL \
+  "SELECT COUNT (*) FROM webhook_inbox WHERE event_key IN" \
+  " (SELECT 'call_analyzed:' || provider_call_id FROM attempts" \
+  "  WHERE batch_id = ##id::string AND provider_call_id IS NOT NULL)"
+
+static gboolean
+all_analyzed (gpointer data)
+{
+  AnalyzedWait *wait = data;
+
+  return count (wait->f, ANALYZED_SQL, wait->id) == wait->expected;
+}
+
+/* A key changed while running, as Preferences does it: stored in the keyring, then
+ * cb_engine_forget_provider_account(). The next call is placed with the new key and the
+ * webhooks signed with it are accepted, without a restart. */
+static void
+test_key_changed (Fixture       *f,
+                  gconstpointer  data)
+{
+  CbSimServer *sim = cb_engine_get_sim_server (f->engine);
+  const char *scope = cb_store_get_uri (f->store);
+  g_autoptr(CbBatch) first = NULL;
+  g_autoptr(CbBatch) second = NULL;
+  g_autoptr(CbBatch) paused = NULL;
+  g_autoptr(GError) error = NULL;
+  AnalyzedWait wait = { f, NULL, 5 };
+
+  /* The key from the keyring, as for any account, not from the environment. */
+  g_unsetenv ("CALLBOARD_SIM_KEY");
+  g_assert_true (cb_secrets_store (scope, "provider:pa_sim", "old-key-0123456789", &error));
+  g_assert_no_error (error);
+  g_object_set (sim, "api-key", "old-key-0123456789", NULL);
+  cb_engine_forget_provider_account (f->engine, "pa_sim");
+
+  first = create_batch (f, 5, 1, 0, 0, NULL);
+  g_assert_true (cb_engine_start_batch (f->engine, cb_batch_get_id (first), NULL));
+  wait_for_status (f, cb_batch_get_id (first), CB_BATCH_STATUS_COMPLETED, 60);
+  wait.id = cb_batch_get_id (first);
+  cb_test_wait_until (all_analyzed, &wait, 60);
+
+  /* The key changes at the provider and in the keyring: the engine still holds the old
+   * one, the provider refuses it and the batch pauses. */
+  g_assert_true (cb_secrets_store (scope, "provider:pa_sim", "new-key-9876543210", &error));
+  g_assert_no_error (error);
+  g_object_set (sim, "api-key", "new-key-9876543210", NULL);
+  second = create_batch (f, 5, 1, 0, 0, NULL);
+  g_assert_true (cb_engine_start_batch (f->engine, cb_batch_get_id (second), NULL));
+  wait_for_status (f, cb_batch_get_id (second), CB_BATCH_STATUS_PAUSED, 30);
+  paused = cb_store_get_batch (f->store, cb_batch_get_id (second), NULL);
+  g_assert_true (g_str_has_prefix (cb_batch_get_pause_reason (paused),
+                                   "Paused: the provider account “Simulator” refused its API key "
+                                   "(HTTP 401: "));
+
+  /* Told of the change, the engine reads the key again: every call is placed, and every
+   * webhook verified. */
+  cb_engine_forget_provider_account (f->engine, "pa_sim");
+  g_assert_true (cb_engine_resume_batch (f->engine, cb_batch_get_id (second), &error));
+  g_assert_no_error (error);
+  wait_for_status (f, cb_batch_get_id (second), CB_BATCH_STATUS_COMPLETED, 60);
+  wait.id = cb_batch_get_id (second);
+  cb_test_wait_until (all_analyzed, &wait, 60);
+
+  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
+                             " AND http_status = 401", cb_batch_get_id (second)), ==, 1);
+  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+                             " AND outcome IS NOT NULL AND ended_at IS NOT NULL",
+                          cb_batch_get_id (second)), ==, 5);
+  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE http_status = 401"
+                             " AND batch_id = ##id::string", cb_batch_get_id (first)), ==, 0);
+
+  g_setenv ("CALLBOARD_SIM_KEY", SIM_KEY, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -539,6 +624,8 @@ main (int   argc,
               fixture_teardown);
 
   g_test_add ("/engine/dialer/unauthorized", Fixture, NULL, fixture_setup, test_unauthorized,
+              fixture_teardown);
+  g_test_add ("/engine/dialer/key-changed", Fixture, NULL, fixture_setup, test_key_changed,
               fixture_teardown);
 
   return g_test_run ();

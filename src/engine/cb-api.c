@@ -400,6 +400,28 @@ get_setting_u64 (CbStore    *store,
   return fallback;
 }
 
+/* The "default_call_window" setting (SPEC §5 call_window JSON, written by Preferences) in
+ * its canonical form, for a batch created without its own; NULL when unset, empty or not
+ * a valid window (with a warning: a bad setting must not stop batches being created). */
+static char *
+dup_default_call_window (CbStore *store)
+{
+  g_autofree char *text = cb_store_get_setting (store, "default_call_window");
+  g_autoptr(CbCallWindow) window = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (text == NULL || *g_strstrip (text) == '\0')
+    return NULL;
+
+  if (!(window = cb_call_window_new_from_string (text, &error)))
+    {
+      g_warning ("Ignoring the setting default_call_window “%s”: %s", text, error->message);
+      return NULL;
+    }
+
+  return cb_call_window_to_string (window);
+}
+
 static guint
 max_recipients (CbApi *self)
 {
@@ -2838,6 +2860,8 @@ create_batch (CbApi          *self,
   params.max_retries = request->max_retries;
   params.retry_delay_s = request->retry_delay_s;
   params.concurrency = request->concurrency;
+  if (request->call_window == NULL)
+    request->call_window = dup_default_call_window (self->store);
   params.call_window = request->call_window;
   params.default_region = region;
 

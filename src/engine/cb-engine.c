@@ -908,6 +908,21 @@ cb_engine_set_provider_timeout (CbEngine *self,
 }
 
 void
+cb_engine_forget_provider_account (CbEngine   *self,
+                                   const char *account_id)
+{
+  g_return_if_fail (CB_IS_ENGINE (self));
+  g_return_if_fail (account_id != NULL);
+
+  /* The dialer only borrows an account while it starts a request, and each request and
+   * each webhook being verified holds its own reference to the provider: dropping them
+   * here is safe with calls in flight. The webhook cache is by provider name, and an
+   * account may be listed under its kind: it is all read again. */
+  g_hash_table_remove (self->accounts, account_id);
+  g_hash_table_remove_all (self->webhook_providers);
+}
+
+void
 cb_engine_set_sim_url (CbEngine   *self,
                        const char *url)
 {

@@ -54,6 +54,12 @@ void          cb_engine_set_sim_url        (CbEngine     *self,
  * 0: no limit). Before calls are in flight. */
 void          cb_engine_set_provider_timeout (CbEngine   *self,
                                             guint         timeout_s);
+/* Drops what the engine keeps of the provider account @account_id (its provider and API
+ * key), so its next call and its next webhook read them again from the store and the
+ * keyring: for a key changed while running. Calls in flight finish with the provider they
+ * started with. */
+void          cb_engine_forget_provider_account (CbEngine   *self,
+                                                 const char *account_id);
 /* Listens, starts the simulator, resumes what the database says is running (reconciling
  * calls left open by a previous run) and starts the scheduler. A taken address fails with
  * G_IO_ERROR_ADDRESS_IN_USE. */

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cb-new-batch-rules.h"
 #include "cb-page.h"
 #include "cb-phone.h"
 #include "cb-secrets.h"
@@ -297,6 +298,10 @@ cb_preferences_window_set_api_key (CbPreferencesWindow  *self,
   if (!cb_secrets_store (cb_store_get_uri (self->store), name, clean, error))
     return FALSE;
 
+  /* The running engine reads the key again for its next call and webhook. */
+  if (self->engine != NULL)
+    cb_engine_forget_provider_account (self->engine, account_id);
+
   reload_accounts (self);
   return TRUE;
 }
@@ -385,6 +390,37 @@ batch_default_changed_cb (CbPreferencesWindow *self,
     }
 
   if (!cb_store_set_setting (self->store, key, value, &error))
+    toast (self, error->message);
+}
+
+/* The calling window, as SPEC §5 call_window JSON under "default_call_window", for the
+ * batches made through the REST API without their own. No window, or hours that make
+ * none (until ≤ from), remove the setting: such batches call at any time. */
+static void
+call_window_changed_cb (CbPreferencesWindow *self)
+{
+  CbNewBatchState state = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  gboolean valid;
+
+  state.window_enabled = cb_settings_get_window_enabled (self->settings);
+  state.window_start = cb_settings_get_window_start_hour (self->settings) * 60;
+  state.window_end = cb_settings_get_window_end_hour (self->settings) * 60;
+  state.window_days = cb_settings_get_window_days (self->settings) & CB_NEW_BATCH_ALL_DAYS;
+
+  valid = state.window_end > state.window_start && state.window_end <= 24 * 60 &&
+          state.window_days != 0;
+  if (state.window_enabled && !valid)
+    gtk_widget_add_css_class (GTK_WIDGET (self->window_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->window_row), "error");
+
+  if (state.window_enabled && valid)
+    value = cb_new_batch_call_window (&state,
+                                      cb_settings_get_window_recipient_local (self->settings));
+
+  if (!cb_store_set_setting (self->store, "default_call_window", value, &error))
     toast (self, error->message);
 }
 
@@ -521,6 +557,16 @@ cb_preferences_window_new (GtkWindow  *parent,
                             G_CALLBACK (batch_default_changed_cb), self);
   g_signal_connect_swapped (settings, "notify::default-concurrency",
                             G_CALLBACK (batch_default_changed_cb), self);
+  {
+    static const char * const window_signals[] = {
+      "notify::window-enabled", "notify::window-start-hour", "notify::window-end-hour",
+      "notify::window-days", "notify::window-recipient-local",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (window_signals); i++)
+      g_signal_connect_swapped (settings, window_signals[i],
+                                G_CALLBACK (call_window_changed_cb), self);
+  }
 
   /* Numbers: engine settings, kept in the store, read by the importer. */
   region = cb_store_get_setting (store, "default_region");
