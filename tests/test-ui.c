@@ -556,6 +556,64 @@ test_settings_typed (void)
   g_settings_reset (gsettings, "window-days");
 }
 
+static char *
+store_setting (CbStore    *store,
+               const char *key)
+{
+  return cb_store_get_setting (store, key);
+}
+
+/* The REST API's batch defaults follow the preferences from the start, on every change,
+ * and stop following once the store is gone. */
+static void
+test_settings_batch_defaults (void)
+{
+  g_autoptr(CbSettings) settings = cb_settings_new ();
+  g_autoptr(GSettings) gsettings = g_settings_new (APP_ID);
+  CbStore *store = open_temp_store ("batch-defaults.db");
+  g_autofree char *retries = NULL;
+  g_autofree char *concurrency = NULL;
+  g_autofree char *window = NULL;
+
+  cb_settings_set_default_max_retries (settings, 4);
+  cb_application_bind_batch_defaults (settings, store);
+  retries = store_setting (store, "default_max_retries");
+  concurrency = store_setting (store, "default_concurrency");
+  window = store_setting (store, "default_call_window");
+  g_assert_cmpstr (retries, ==, "4");
+  g_assert_cmpstr (concurrency, ==, "10");
+  g_assert_null (window);
+
+  /* A change made anywhere, here through GSettings, reaches the store. */
+  g_settings_set_uint (gsettings, "default-concurrency", 3);
+  g_clear_pointer (&concurrency, g_free);
+  concurrency = store_setting (store, "default_concurrency");
+  g_assert_cmpstr (concurrency, ==, "3");
+
+  cb_settings_set_window_end_hour (settings, 17);
+  cb_settings_set_window_recipient_local (settings, FALSE);
+  cb_settings_set_window_enabled (settings, TRUE);
+  window = store_setting (store, "default_call_window");
+  g_assert_cmpstr (window, ==,
+                   "{\"windows\":[{\"start\":540,\"end\":1020}],"
+                   "\"days\":[\"Monday\",\"Tuesday\",\"Wednesday\",\"Thursday\",\"Friday\"]}");
+
+  /* Hours that make no window remove it: such batches call at any time. */
+  cb_settings_set_window_end_hour (settings, 9);
+  g_clear_pointer (&window, g_free);
+  window = store_setting (store, "default_call_window");
+  g_assert_null (window);
+
+  g_object_unref (store);
+  cb_settings_set_default_max_retries (settings, 6);
+
+  g_settings_reset (gsettings, "default-max-retries");
+  g_settings_reset (gsettings, "default-concurrency");
+  g_settings_reset (gsettings, "window-enabled");
+  g_settings_reset (gsettings, "window-end-hour");
+  g_settings_reset (gsettings, "window-recipient-local");
+}
+
 static void
 test_preferences_parse (void)
 {
@@ -1149,6 +1207,7 @@ main (int    argc,
   g_test_add_func ("/ui/window/catalog", test_window_catalog);
   g_test_add_func ("/ui/window/preferences", test_window_preferences);
   g_test_add_func ("/ui/settings/typed", test_settings_typed);
+  g_test_add_func ("/ui/settings/batch-defaults", test_settings_batch_defaults);
   g_test_add_func ("/ui/preferences/parse", test_preferences_parse);
 
   return g_test_run ();

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cb-engine.h"
+#include "cb-new-batch-rules.h"
 #include "cb-window.h"
 
 struct _CbApplication
@@ -97,6 +98,57 @@ show_open_error (CbApplication *self,
 
   g_set_weak_pointer (&self->error_dialog, GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sync_batch_defaults (CbStore    *store,
+                     GParamSpec *pspec,
+                     CbSettings *settings)
+{
+  CbNewBatchState state = { 0 };
+  g_autofree char *retries = NULL;
+  g_autofree char *concurrency = NULL;
+  g_autofree char *window = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert (CB_IS_STORE (store));
+  g_assert (CB_IS_SETTINGS (settings));
+
+  retries = g_strdup_printf ("%u", cb_settings_get_default_max_retries (settings));
+  concurrency = g_strdup_printf ("%u", cb_settings_get_default_concurrency (settings));
+
+  state.window_enabled = cb_settings_get_window_enabled (settings);
+  state.window_start = cb_settings_get_window_start_hour (settings) * 60;
+  state.window_end = cb_settings_get_window_end_hour (settings) * 60;
+  state.window_days = cb_settings_get_window_days (settings) & CB_NEW_BATCH_ALL_DAYS;
+  if (state.window_enabled && state.window_end > state.window_start
+      && state.window_end <= 24 * 60 && state.window_days != 0)
+    window = cb_new_batch_call_window (&state, cb_settings_get_window_recipient_local (settings));
+
+  if (!cb_store_set_setting (store, "default_max_retries", retries, &error)
+      || !cb_store_set_setting (store, "default_concurrency", concurrency, &error)
+      || !cb_store_set_setting (store, "default_call_window", window, &error))
+    g_warning ("Could not keep the batch defaults in the database: %s", error->message);
+}
+
+void
+cb_application_bind_batch_defaults (CbSettings *settings,
+                                    CbStore    *store)
+{
+  static const char * const signals[] = {
+    "notify::default-max-retries", "notify::default-concurrency", "notify::window-enabled",
+    "notify::window-start-hour", "notify::window-end-hour", "notify::window-days",
+    "notify::window-recipient-local",
+  };
+
+  g_return_if_fail (CB_IS_SETTINGS (settings));
+  g_return_if_fail (CB_IS_STORE (store));
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    g_signal_connect_object (settings, signals[i], G_CALLBACK (sync_batch_defaults), store,
+                             G_CONNECT_SWAPPED);
+
+  sync_batch_defaults (store, NULL, settings);
 }
 
 /* The engine runs in-process on the main loop. When it cannot start (the address is
@@ -181,6 +233,7 @@ cb_application_command_line (GApplication            *application,
           return 1;
         }
 
+      cb_application_bind_batch_defaults (cb_settings_get_default (), self->store);
       start_engine (self, listen, sim_speed);
     }
   else if (uri != NULL && self->store != NULL &&

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "cb-engine.h"
+#include "cb-settings.h"
 #include "cb-store.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,12 @@ CbEngine      *cb_application_get_engine       (CbApplication *self);
 /* The release notes of @version's entry in the metainfo XML @metainfo, as the
  * AppStream description markup AdwAboutWindow takes; the newest release when @version
  * is NULL (then *@version_out receives its version). NULL when there is none. */
+/* Keeps @store's defaults for batches made through the REST API without their own
+ * (default_max_retries, default_concurrency, default_call_window) in step with
+ * @settings: now, and on every change until @store is finalized. A calling window
+ * that is off, or whose hours make none, removes default_call_window. */
+void           cb_application_bind_batch_defaults (CbSettings *settings,
+                                                   CbStore    *store);
 char          *cb_application_dup_release_notes (const char    *metainfo,
                                                  const char    *version,
                                                  char         **version_out);

@@ -368,60 +368,19 @@ copy_token_cb (CbPreferencesWindow *self)
   toast (self, _("Token copied"));
 }
 
-/* The engine gives these to the batches made through the REST API without their own. */
-static void
-batch_default_changed_cb (CbPreferencesWindow *self,
-                          GParamSpec          *pspec,
-                          CbSettings          *settings)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *value = NULL;
-  const char *key;
-
-  if (g_str_equal (g_param_spec_get_name (pspec), "default-max-retries"))
-    {
-      key = "default_max_retries";
-      value = g_strdup_printf ("%u", cb_settings_get_default_max_retries (settings));
-    }
-  else
-    {
-      key = "default_concurrency";
-      value = g_strdup_printf ("%u", cb_settings_get_default_concurrency (settings));
-    }
-
-  if (!cb_store_set_setting (self->store, key, value, &error))
-    toast (self, error->message);
-}
-
-/* The calling window, as SPEC §5 call_window JSON under "default_call_window", for the
- * batches made through the REST API without their own. No window, or hours that make
- * none (until ≤ from), remove the setting: such batches call at any time. */
+/* The application keeps the store's batch defaults in step with these settings; here a
+ * window that makes no hours (until ≤ from, or no day) is only marked. */
 static void
 call_window_changed_cb (CbPreferencesWindow *self)
 {
-  CbNewBatchState state = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *value = NULL;
-  gboolean valid;
+  guint start = cb_settings_get_window_start_hour (self->settings);
+  guint end = cb_settings_get_window_end_hour (self->settings);
+  guint days = cb_settings_get_window_days (self->settings) & CB_NEW_BATCH_ALL_DAYS;
 
-  state.window_enabled = cb_settings_get_window_enabled (self->settings);
-  state.window_start = cb_settings_get_window_start_hour (self->settings) * 60;
-  state.window_end = cb_settings_get_window_end_hour (self->settings) * 60;
-  state.window_days = cb_settings_get_window_days (self->settings) & CB_NEW_BATCH_ALL_DAYS;
-
-  valid = state.window_end > state.window_start && state.window_end <= 24 * 60 &&
-          state.window_days != 0;
-  if (state.window_enabled && !valid)
+  if (cb_settings_get_window_enabled (self->settings) && (end <= start || end > 24 || days == 0))
     gtk_widget_add_css_class (GTK_WIDGET (self->window_row), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->window_row), "error");
-
-  if (state.window_enabled && valid)
-    value = cb_new_batch_call_window (&state,
-                                      cb_settings_get_window_recipient_local (self->settings));
-
-  if (!cb_store_set_setting (self->store, "default_call_window", value, &error))
-    toast (self, error->message);
 }
 
 static void
@@ -553,10 +512,6 @@ cb_preferences_window_new (GtkWindow  *parent,
     g_signal_connect_swapped (self->day_buttons[i], "toggled", G_CALLBACK (day_toggled_cb), self);
   g_signal_connect_swapped (settings, "notify::window-days", G_CALLBACK (days_changed_cb), self);
   g_signal_connect_swapped (settings, "notify::sim-speed", G_CALLBACK (speed_changed_cb), self);
-  g_signal_connect_swapped (settings, "notify::default-max-retries",
-                            G_CALLBACK (batch_default_changed_cb), self);
-  g_signal_connect_swapped (settings, "notify::default-concurrency",
-                            G_CALLBACK (batch_default_changed_cb), self);
   {
     static const char * const window_signals[] = {
       "notify::window-enabled", "notify::window-start-hour", "notify::window-end-hour",
