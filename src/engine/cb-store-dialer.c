@@ -1049,65 +1049,6 @@ cb_store_dialer_apply_event (CbStore            *store,
  * before it is written. */
 
 static void
-json_append_string (GString    *out,
-                    const char *str,
-                    gssize      len)
-{
-  static const char hex[] = "0123456789abcdef";
-  g_autofree char *valid = NULL;
-  const char *end;
-  const char *run;
-
-  if (str == NULL)
-    {
-      g_string_append_len (out, "null", 4);
-      return;
-    }
-
-  if (len < 0)
-    len = strlen (str);
-  if (!g_utf8_validate_len (str, len, NULL))
-    {
-      str = valid = g_utf8_make_valid (str, len);
-      len = strlen (str);
-    }
-
-  g_string_append_c (out, '"');
-  end = str + len;
-  run = str;
-  for (const char *p = str; p < end; p++)
-    {
-      guchar c = *p;
-
-      if (c >= 0x20 && c != '"' && c != '\\')
-        continue;
-
-      g_string_append_len (out, run, p - run);
-      run = p + 1;
-      switch (c)
-        {
-        case '"':
-          g_string_append_len (out, "\\\"", 2);
-          break;
-        case '\\':
-          g_string_append_len (out, "\\\\", 2);
-          break;
-        case '\n':
-          g_string_append_len (out, "\\n", 2);
-          break;
-        default:
-          {
-            char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
-
-            g_string_append_len (out, esc, 6);
-          }
-        }
-    }
-  g_string_append_len (out, run, end - run);
-  g_string_append_c (out, '"');
-}
-
-static void
 json_append_int (GString *out,
                  gint64   value,
                  gboolean null_if_zero)
@@ -1295,13 +1236,13 @@ group_settle (Group             *group,
   rows = group->attempt_rows;
   json_next (rows);
   g_string_append_c (rows, '[');
-  json_append_string (rows, attempt->attempt_id, -1);
+  cb_store_append_json_string (rows, attempt->attempt_id, -1);
   g_string_append_c (rows, ',');
-  json_append_string (rows, event->outcome, -1);
+  cb_store_append_json_string (rows, event->outcome, -1);
   g_string_append_c (rows, ',');
-  json_append_string (rows, event->disconnection_reason, -1);
+  cb_store_append_json_string (rows, event->disconnection_reason, -1);
   g_string_append_c (rows, ',');
-  json_append_string (rows, event->provider_call_id, -1);
+  cb_store_append_json_string (rows, event->provider_call_id, -1);
   g_string_append_c (rows, ']');
 
   attempt->settled = TRUE;
@@ -1334,19 +1275,19 @@ group_settle (Group             *group,
   rows = group->recipient_rows;
   json_next (rows);
   g_string_append_c (rows, '[');
-  json_append_string (rows, attempt->recipient_id, -1);
+  cb_store_append_json_string (rows, attempt->recipient_id, -1);
   g_string_append_c (rows, ',');
-  json_append_string (rows, rstatus (to), -1);
+  cb_store_append_json_string (rows, rstatus (to), -1);
   g_string_append_c (rows, ',');
-  json_append_string (rows, event->outcome, -1);
+  cb_store_append_json_string (rows, event->outcome, -1);
   g_string_append_c (rows, ',');
-  json_append_string (rows, event->disconnection_reason, -1);
+  cb_store_append_json_string (rows, event->disconnection_reason, -1);
   g_string_append_c (rows, ',');
   json_append_int (rows, event->duration_ms, FALSE);
   g_string_append_c (rows, ',');
-  json_append_string (rows, event->transcript, -1);
+  cb_store_append_json_string (rows, event->transcript, -1);
   g_string_append_c (rows, ',');
-  json_append_string (rows, event->analysis_json, -1);
+  cb_store_append_json_string (rows, event->analysis_json, -1);
   g_string_append_c (rows, ',');
   json_append_int (rows, event->start_ms, TRUE);
   g_string_append_c (rows, ',');
@@ -1354,7 +1295,7 @@ group_settle (Group             *group,
   g_string_append_c (rows, ',');
   json_append_int (rows, next_attempt_at, TRUE);
   g_string_append_c (rows, ',');
-  json_append_string (rows, event->provider_call_id, -1);
+  cb_store_append_json_string (rows, event->provider_call_id, -1);
   g_string_append_c (rows, ']');
 
   g_hash_table_insert (group->rstatus, g_strdup (attempt->recipient_id),
@@ -1387,16 +1328,16 @@ group_add_inbox_row (Group              *group,
 
   json_next (rows);
   g_string_append_c (rows, '[');
-  json_append_string (rows, id, -1);
+  cb_store_append_json_string (rows, id, -1);
   g_string_append_c (rows, ',');
-  json_append_string (rows, in->provider, -1);
+  cb_store_append_json_string (rows, in->provider, -1);
   g_string_append_c (rows, ',');
-  json_append_string (rows, in->event_key, -1);
+  cb_store_append_json_string (rows, in->event_key, -1);
   g_string_append_c (rows, ',');
   if (data != NULL && g_utf8_validate_len (data, len, NULL))
-    json_append_string (rows, data, len);
+    cb_store_append_json_string (rows, data, len);
   else
-    json_append_string (rows, "{}", 2);
+    cb_store_append_json_string (rows, "{}", 2);
   g_string_append_printf (rows, ",%d]", applied ? 1 : 0);
   group->n_inbox_rows++;
 }
@@ -1437,10 +1378,10 @@ apply_events_json (CbStore           *store,
       if (events[i].event_key != NULL)
         {
           json_next (keys);
-          json_append_string (keys, events[i].event_key, -1);
+          cb_store_append_json_string (keys, events[i].event_key, -1);
         }
       json_next (event->attempt_id != NULL ? ids : calls);
-      json_append_string (event->attempt_id != NULL ? ids : calls,
+      cb_store_append_json_string (event->attempt_id != NULL ? ids : calls,
                           event->attempt_id != NULL ? event->attempt_id
                                                     : event->provider_call_id, -1);
     }

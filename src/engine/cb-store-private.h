@@ -140,5 +140,8 @@ void           cb_store_set_bulk_insert_json   (CbStore       *self,
                                                 gboolean       use_json);
 /* TRUE when bulk writes may use SQLite's JSON functions (SQLite, and not turned off). */
 gboolean       cb_store_get_bulk_json          (CbStore       *self);
+void           cb_store_append_json_string     (GString       *out,
+                                                const char    *str,
+                                                gssize         len);
 
 G_END_DECLS

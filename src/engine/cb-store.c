@@ -2471,25 +2471,37 @@ resolve_params (CbStore             *self,
   return TRUE;
 }
 
-/* A JSON string; for any input: invalid UTF-8 is replaced first. Runs of characters that
+/* A JSON string (null for NULL) of @len bytes of @str, or up to its NUL when @len is -1,
+ * for SQLite's JSON functions: invalid UTF-8 is replaced first; runs of characters that
  * need no escape are copied whole. */
-static void
-append_json_string (GString    *out,
-                    const char *str)
+void
+cb_store_append_json_string (GString    *out,
+                             const char *str,
+                             gssize      len)
 {
-  g_autofree char *valid = NULL;
   static const char hex[] = "0123456789abcdef";
+  g_autofree char *valid = NULL;
+  const char *end;
   const char *run;
-  const char *p;
 
   if (str == NULL)
-    str = "";
+    {
+      g_string_append_len (out, "null", 4);
+      return;
+    }
 
-  if (!g_utf8_validate (str, -1, NULL))
-    str = valid = g_utf8_make_valid (str, -1);
+  if (len < 0)
+    len = strlen (str);
+  if (!g_utf8_validate_len (str, len, NULL))
+    {
+      str = valid = g_utf8_make_valid (str, len);
+      len = strlen (str);
+    }
 
   g_string_append_c (out, '"');
-  for (run = p = str; *p != '\0'; p++)
+  end = str + len;
+  run = str;
+  for (const char *p = str; p < end; p++)
     {
       guchar c = *p;
 
@@ -2498,39 +2510,41 @@ append_json_string (GString    *out,
 
       g_string_append_len (out, run, p - run);
       run = p + 1;
-
       switch (c)
         {
         case '"':
           g_string_append_len (out, "\\\"", 2);
           break;
-
         case '\\':
           g_string_append_len (out, "\\\\", 2);
           break;
-
         case '\n':
           g_string_append_len (out, "\\n", 2);
           break;
-
         case '\r':
           g_string_append_len (out, "\\r", 2);
           break;
-
         case '\t':
           g_string_append_len (out, "\\t", 2);
           break;
-
         default:
           {
-            char esc[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf], 0 };
+            char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
 
             g_string_append_len (out, esc, 6);
           }
         }
     }
-  g_string_append_len (out, run, p - run);
+  g_string_append_len (out, run, end - run);
   g_string_append_c (out, '"');
+}
+
+/* Imported cells: a missing one is an empty string. */
+static void
+append_json_string (GString    *out,
+                    const char *str)
+{
+  cb_store_append_json_string (out, str != NULL ? str : "", -1);
 }
 
 /* {"first_name":"Alice",…} */
