@@ -564,6 +564,48 @@ test_clock (void)
   g_free (log.last);
 }
 
+static char *
+civil (gint64 seconds)
+{
+  char text[20];
+  char *end = cb_civil_time_write (text, seconds);
+
+  return end != NULL ? g_strndup (text, end - text) : NULL;
+}
+
+/* The date arithmetic the API and the reports write times with, pinned at its edges and
+ * compared with GDateTime over four centuries of odd steps. */
+static void
+test_civil_time (void)
+{
+  static const struct { gint64 seconds; const char *text; } cases[] = {
+    { 0, "1970-01-01T00:00:00" },
+    { -1, "1969-12-31T23:59:59" },
+    { 951782400, "2000-02-29T00:00:00" },
+    { 1709251199, "2024-02-29T23:59:59" },
+    { 253402300799, "9999-12-31T23:59:59" },
+    { -62135596800, "0001-01-01T00:00:00" },
+    { 253402300800, NULL },
+    { -62135596801, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = civil (cases[i].seconds);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+
+  for (gint64 s = -6311520000; s < 6311520000; s += 86399 * 37 + 3607)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (s);
+      g_autofree char *expected = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+      g_autofree char *text = civil (s);
+
+      g_assert_cmpstr (text, ==, expected);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -577,6 +619,7 @@ main (int   argc,
   g_test_add_func ("/schedule/rfc3339/parse", test_rfc3339_parse);
   g_test_add_func ("/schedule/rfc3339/huge", test_rfc3339_huge);
   g_test_add_func ("/schedule/rfc3339/format", test_rfc3339_format);
+  g_test_add_func ("/schedule/civil-time", test_civil_time);
   g_test_add_func ("/schedule/unix-ms", test_unix_ms);
   g_test_add_func ("/schedule/time-zone-iana", test_time_zone_iana);
   g_test_add_func ("/schedule/local-to-utc", test_local_to_utc);

@@ -666,19 +666,6 @@ add_int (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
-static inline char *
-put_digits (char  *p,
-            gint64 value,
-            int    width)
-{
-  for (int i = width - 1; i >= 0; i--)
-    {
-      p[i] = '0' + (char) (value % 10);
-      value /= 10;
-    }
-  return p + width;
-}
-
 /* A time in ms since the epoch as cb_rfc3339_format() writes it ("2026-05-05T09:00:00Z"),
  * without a GDateTime; FALSE (and nothing written) outside the years 1 to 9999. */
 static gboolean
@@ -686,38 +673,12 @@ append_ms_time (GString *out,
                 gint64   ms)
 {
   gint64 s = ms >= 0 ? ms / 1000 : -((999 - ms) / 1000);
-  gint64 days = s >= 0 ? s / 86400 : -((86399 - s) / 86400);
-  gint64 secs = s - days * 86400;
-  gint64 z, era, doe, yoe, doy, mp, year, month, day;
   char text[24];
-  char *p = text;
+  char *p;
 
-  /* H. Hinnant's civil_from_days. */
-  z = days + 719468;
-  era = (z >= 0 ? z : z - 146096) / 146097;
-  doe = z - era * 146097;
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  mp = (5 * doy + 2) / 153;
-  day = doy - (153 * mp + 2) / 5 + 1;
-  month = mp < 10 ? mp + 3 : mp - 9;
-  year = yoe + era * 400 + (month <= 2);
-
-  if (year < 1 || year > 9999)
+  text[0] = '"';
+  if ((p = cb_civil_time_write (text + 1, s)) == NULL)
     return FALSE;
-
-  *p++ = '"';
-  p = put_digits (p, year, 4);
-  *p++ = '-';
-  p = put_digits (p, month, 2);
-  *p++ = '-';
-  p = put_digits (p, day, 2);
-  *p++ = 'T';
-  p = put_digits (p, secs / 3600, 2);
-  *p++ = ':';
-  p = put_digits (p, (secs / 60) % 60, 2);
-  *p++ = ':';
-  p = put_digits (p, secs % 60, 2);
   *p++ = 'Z';
   *p++ = '"';
   g_string_append_len (out, text, p - text);

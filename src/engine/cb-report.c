@@ -11,6 +11,8 @@
 
 #include "cb-report.h"
 
+#include "cb-schedule.h"
+
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -825,39 +827,12 @@ append_rfc3339 (GString *out,
 {
   gint32 offset = 0;
   gint64 local_s = local_seconds (report, ms, &offset);
-  gint64 days = local_s >= 0 ? local_s / 86400 : -((86399 - local_s) / 86400);
-  gint64 secs = local_s - days * 86400;
-  gint64 z, era, doe, yoe, doy, mp, year, month, day;
   char text[32];
-  char *p = text;
+  char *p;
 
-  /* The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's
-   * civil_from_days). */
-  z = days + 719468;
-  era = (z >= 0 ? z : z - 146096) / 146097;
-  doe = z - era * 146097;
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  mp = (5 * doy + 2) / 153;
-  day = doy - (153 * mp + 2) / 5 + 1;
-  month = mp < 10 ? mp + 3 : mp - 9;
-  year = yoe + era * 400 + (month <= 2);
-
-  /* The years GDateTime can hold. */
-  if (year < 1 || year > 9999)
+  if ((p = cb_civil_time_write (text, local_s)) == NULL)
     return;
 
-  p = put_digits (p, year, 4);
-  *p++ = '-';
-  p = put_digits (p, month, 2);
-  *p++ = '-';
-  p = put_digits (p, day, 2);
-  *p++ = 'T';
-  p = put_digits (p, secs / 3600, 2);
-  *p++ = ':';
-  p = put_digits (p, (secs / 60) % 60, 2);
-  *p++ = ':';
-  p = put_digits (p, secs % 60, 2);
   if (offset == 0)
     *p++ = 'Z';
   else

@@ -26,6 +26,59 @@ G_DEFINE_QUARK (cb-schedule-error-quark, cb_schedule_error)
 static GMutex zone_cache_mutex;
 static GHashTable *zone_cache;  /* IANA name → GTimeZone, known zones only */
 
+static inline char *
+put_digits (char  *p,
+            gint64 value,
+            int    width)
+{
+  for (int i = width - 1; i >= 0; i--)
+    {
+      p[i] = '0' + (char) (value % 10);
+      value /= 10;
+    }
+  return p + width;
+}
+
+char *
+cb_civil_time_write (char   *buffer,
+                     gint64  seconds)
+{
+  gint64 days = seconds >= 0 ? seconds / 86400 : -((86399 - seconds) / 86400);
+  gint64 secs = seconds - days * 86400;
+  gint64 z, era, doe, yoe, doy, mp, year, month, day;
+  char *p = buffer;
+
+  g_return_val_if_fail (buffer != NULL, NULL);
+
+  /* H. Hinnant's civil_from_days. */
+  z = days + 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  day = doy - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = yoe + era * 400 + (month <= 2);
+
+  if (year < 1 || year > 9999)
+    return NULL;
+
+  p = put_digits (p, year, 4);
+  *p++ = '-';
+  p = put_digits (p, month, 2);
+  *p++ = '-';
+  p = put_digits (p, day, 2);
+  *p++ = 'T';
+  p = put_digits (p, secs / 3600, 2);
+  *p++ = ':';
+  p = put_digits (p, (secs / 60) % 60, 2);
+  *p++ = ':';
+  p = put_digits (p, secs % 60, 2);
+
+  return p;
+}
+
 char *
 cb_rfc3339_format (GDateTime *datetime)
 {

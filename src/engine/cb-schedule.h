@@ -45,6 +45,11 @@ GDateTime  *cb_rfc3339_parse              (const char  *text,
                                            GError     **error);
 /* "2026-05-05T09:00:00Z": the instant in UTC, whole seconds (a fraction is dropped). */
 char       *cb_rfc3339_format             (GDateTime   *datetime);
+/* Writes "2026-05-05T09:00:00" (19 bytes, no NUL) for @seconds since 1970-01-01T00:00:00 on
+ * the proleptic Gregorian calendar, without a GDateTime, and returns the end; NULL (and
+ * nothing written) outside the years 1 to 9999, those GDateTime can hold. */
+char       *cb_civil_time_write           (char        *buffer,
+                                           gint64       seconds);
 
 /* Milliseconds since the Unix epoch (Retell's trigger_timestamp) to a UTC time, or NULL
  * when outside years 1–9999. */
