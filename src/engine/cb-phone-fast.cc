@@ -32,6 +32,7 @@
 #include "config.h"
 
 #include "cb-phone-private.h"
+#include "cb-phone-util.hh"
 
 #include <algorithm>
 #include <cstring>
@@ -46,15 +47,6 @@
 
 #include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumberutil.h>
-
-/* The compiled-in metadata PhoneNumberUtil reads (libphonenumber's metadata.h, which is
- * not installed). */
-namespace i18n {
-namespace phonenumbers {
-int         metadata_size ();
-const void *metadata_get  ();
-} /* namespace phonenumbers */
-} /* namespace i18n */
 
 using i18n::phonenumbers::PhoneMetadata;
 using i18n::phonenumbers::PhoneMetadataCollection;
@@ -707,27 +699,6 @@ private:
   pcre2_match_data *match_data_;
 };
 
-CbPhoneType
-type_from_util (PhoneNumberUtil::PhoneNumberType type)
-{
-  switch (type)
-    {
-    case PhoneNumberUtil::FIXED_LINE:           return CB_PHONE_TYPE_FIXED_LINE;
-    case PhoneNumberUtil::MOBILE:               return CB_PHONE_TYPE_MOBILE;
-    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE: return CB_PHONE_TYPE_FIXED_LINE_OR_MOBILE;
-    case PhoneNumberUtil::TOLL_FREE:            return CB_PHONE_TYPE_TOLL_FREE;
-    case PhoneNumberUtil::PREMIUM_RATE:         return CB_PHONE_TYPE_PREMIUM_RATE;
-    case PhoneNumberUtil::SHARED_COST:          return CB_PHONE_TYPE_SHARED_COST;
-    case PhoneNumberUtil::VOIP:                 return CB_PHONE_TYPE_VOIP;
-    case PhoneNumberUtil::PERSONAL_NUMBER:      return CB_PHONE_TYPE_PERSONAL_NUMBER;
-    case PhoneNumberUtil::PAGER:                return CB_PHONE_TYPE_PAGER;
-    case PhoneNumberUtil::UAN:                  return CB_PHONE_TYPE_UAN;
-    case PhoneNumberUtil::VOICEMAIL:            return CB_PHONE_TYPE_VOICEMAIL;
-    case PhoneNumberUtil::UNKNOWN:
-    default:                                    return CB_PHONE_TYPE_UNKNOWN;
-    }
-}
-
 /* ParseHelper(), then what cb-phone-shim.cc's parse() does with the number. */
 CbPhoneResult
 Parser::parse (const std::string &text,
@@ -848,7 +819,7 @@ Parser::parse (const std::string &text,
 
   if ((flags & CB_PHONE_PARSE_WITH_TYPE) != 0)
     {
-      out->type = type_from_util (type);
+      out->type = cb_phone_type_from_util (type);
       if (geographical != nullptr)
         *geographical = PhoneNumberUtil::GetInstance ()->IsNumberGeographical (type, country_code);
     }
@@ -860,16 +831,6 @@ Parser::parse (const std::string &text,
   out->country_code = country_code;
 
   return type != PhoneNumberUtil::UNKNOWN ? CB_PHONE_OK : CB_PHONE_INVALID;
-}
-
-void
-clear (CbParsedPhone *out,
-       gboolean      *geographical)
-{
-  memset (out, 0, sizeof *out);
-  out->type = CB_PHONE_TYPE_UNKNOWN;
-  if (geographical != NULL)
-    *geographical = FALSE;
 }
 
 } /* namespace */
@@ -911,7 +872,7 @@ cb_phone_fast_parse (const char        *text,
       if (!metadata ().ok)
         return FALSE;
 
-      clear (&parsed, &parsed_geographical);
+      cb_phone_parsed_clear (&parsed, &parsed_geographical);
       {
         Parser parser;
 
@@ -919,7 +880,7 @@ cb_phone_fast_parse (const char        *text,
       }
 
       if (parse_result == CB_PHONE_UNPARSABLE)
-        clear (&parsed, &parsed_geographical);
+        cb_phone_parsed_clear (&parsed, &parsed_geographical);
 
       *out = parsed;
       if (geographical != NULL)

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "cb-phone-private.h"
+#include "cb-phone-util.hh"
 
 #include <cstring>
 #include <map>
@@ -17,15 +18,6 @@
 #include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
-
-/* The compiled-in metadata PhoneNumberUtil reads its PhoneMetadataCollection from
- * (libphonenumber's src/phonenumbers/metadata.h, which is not installed). */
-namespace i18n {
-namespace phonenumbers {
-int         metadata_size ();
-const void *metadata_get  ();
-} /* namespace phonenumbers */
-} /* namespace i18n */
 
 using i18n::phonenumbers::PhoneMetadata;
 using i18n::phonenumbers::PhoneMetadataCollection;
@@ -95,27 +87,6 @@ regions_found_valid ()
   return regions;
 }
 
-CbPhoneType
-type_from_util (PhoneNumberUtil::PhoneNumberType type)
-{
-  switch (type)
-    {
-    case PhoneNumberUtil::FIXED_LINE:           return CB_PHONE_TYPE_FIXED_LINE;
-    case PhoneNumberUtil::MOBILE:               return CB_PHONE_TYPE_MOBILE;
-    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE: return CB_PHONE_TYPE_FIXED_LINE_OR_MOBILE;
-    case PhoneNumberUtil::TOLL_FREE:            return CB_PHONE_TYPE_TOLL_FREE;
-    case PhoneNumberUtil::PREMIUM_RATE:         return CB_PHONE_TYPE_PREMIUM_RATE;
-    case PhoneNumberUtil::SHARED_COST:          return CB_PHONE_TYPE_SHARED_COST;
-    case PhoneNumberUtil::VOIP:                 return CB_PHONE_TYPE_VOIP;
-    case PhoneNumberUtil::PERSONAL_NUMBER:      return CB_PHONE_TYPE_PERSONAL_NUMBER;
-    case PhoneNumberUtil::PAGER:                return CB_PHONE_TYPE_PAGER;
-    case PhoneNumberUtil::UAN:                  return CB_PHONE_TYPE_UAN;
-    case PhoneNumberUtil::VOICEMAIL:            return CB_PHONE_TYPE_VOICEMAIL;
-    case PhoneNumberUtil::UNKNOWN:
-    default:                                    return CB_PHONE_TYPE_UNKNOWN;
-    }
-}
-
 /* Copies @src into @dest when it fits; an empty string otherwise. */
 void
 copy_string (char              *dest,
@@ -165,7 +136,7 @@ parse (const char        *text,
       if (valid)
         type = util.GetNumberType (number);
 
-      out->type = type_from_util (type);
+      out->type = cb_phone_type_from_util (type);
       if (geographical != NULL)
         *geographical = util.IsNumberGeographical (type, number.country_code ());
     }
@@ -185,16 +156,6 @@ parse (const char        *text,
   return valid ? CB_PHONE_OK : CB_PHONE_INVALID;
 }
 
-void
-clear (CbParsedPhone *out,
-       gboolean      *geographical)
-{
-  memset (out, 0, sizeof *out);
-  out->type = CB_PHONE_TYPE_UNKNOWN;
-  if (geographical != NULL)
-    *geographical = FALSE;
-}
-
 } /* namespace */
 
 CbPhoneResult
@@ -207,20 +168,20 @@ cb_phone_shim_parse (const char        *text,
   g_assert (text != NULL);
   g_assert (out != NULL);
 
-  clear (out, geographical);
+  cb_phone_parsed_clear (out, geographical);
 
   try
     {
       CbPhoneResult result = parse (text, default_region, flags, out, geographical);
 
       if (result == CB_PHONE_UNPARSABLE)
-        clear (out, geographical);
+        cb_phone_parsed_clear (out, geographical);
 
       return result;
     }
   catch (...)
     {
-      clear (out, geographical);
+      cb_phone_parsed_clear (out, geographical);
       return CB_PHONE_UNPARSABLE;
     }
 }
