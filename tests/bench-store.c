@@ -60,23 +60,6 @@ write_csv (void)
   return path;
 }
 
-static CbStore *
-open_fresh (const char *name)
-{
-  g_autofree char *path = cb_test_tmp_path (name);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-  g_autoptr(GError) error = NULL;
-  CbStore *store;
-
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  store = cb_store_open (path, CB_STORE_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  return store;
-}
-
 static CbBatchParams
 bench_params (void)
 {
@@ -118,7 +101,7 @@ main (int    argc,
 
   for (guint run = 0; run < N_RUNS; run++)
     {
-      g_autoptr(CbStore) store = open_fresh ("bench-total.db");
+      g_autoptr(CbStore) store = cb_test_open_fresh_store ("bench-total.db");
       g_autoptr(GError) error = NULL;
       g_autoptr(CbBatch) batch = NULL;
       gint64 start = g_get_monotonic_time ();
@@ -149,7 +132,7 @@ main (int    argc,
 
       for (guint json = 0; json < 2; json++)
         {
-          g_autoptr(CbStore) store = open_fresh ("bench-insert.db");
+          g_autoptr(CbStore) store = cb_test_open_fresh_store ("bench-insert.db");
           g_autoptr(CbBatch) batch = NULL;
 
           double cpu_start;

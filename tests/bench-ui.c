@@ -122,23 +122,6 @@ write_csv (const char *name,
   return path;
 }
 
-static CbStore *
-open_fresh (const char *name)
-{
-  g_autofree char *path = cb_test_tmp_path (name);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-  g_autoptr(GError) error = NULL;
-  CbStore *store;
-
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  store = cb_store_open (path, CB_STORE_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  return store;
-}
-
 static CbBatch *
 import_batch (CbStore    *store,
               const char *csv,
@@ -204,7 +187,7 @@ after_paint_cb (GdkFrameClock *clock,
 static void
 bench_open (void)
 {
-  g_autoptr(CbStore) store = open_fresh ("bench-ui-open.db");
+  g_autoptr(CbStore) store = cb_test_open_fresh_store ("bench-ui-open.db");
   g_autofree char *csv = write_csv ("bench-ui-open.csv", N_OPEN, 2000000);
   g_autoptr(CbBatch) batch = NULL;
   g_autoptr(GError) error = NULL;
@@ -383,7 +366,7 @@ batch_ended (CbStore    *store,
 static void
 bench_live (gboolean with_window)
 {
-  g_autoptr(CbStore) store = open_fresh ("bench-ui-live.db");
+  g_autoptr(CbStore) store = cb_test_open_fresh_store ("bench-ui-live.db");
   g_autofree char *csv = write_csv ("bench-ui-live.csv", N_LIVE, 3000000);
   g_autoptr(CbEngine) engine = NULL;
   g_autoptr(CbBatch) batch = NULL;

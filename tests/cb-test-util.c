@@ -96,3 +96,20 @@ cb_test_data_path (const char *name)
 {
   return g_build_filename (TEST_DATA_DIR, name, NULL);
 }
+
+CbStore *
+cb_test_open_fresh_store (const char *name)
+{
+  g_autofree char *path = cb_test_tmp_path (name);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+  CbStore *store;
+
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  store = cb_store_open (path, CB_STORE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  return store;
+}

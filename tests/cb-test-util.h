@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "cb-store.h"
+
 G_BEGIN_DECLS
 
 /* g_test_init() plus private, temporary XDG_DATA_HOME / XDG_CONFIG_HOME /
@@ -20,6 +22,9 @@ void        cb_test_init          (int          *argc,
 const char *cb_test_get_tmpdir    (void);
 /* A new path inside the temporary directory: cb_test_tmp_path ("x.db"). */
 char       *cb_test_tmp_path      (const char   *name);
+/* An SQLite store at cb_test_tmp_path (@name), made anew: an earlier file of that name, its
+ * WAL and shared-memory files are removed first. */
+CbStore    *cb_test_open_fresh_store (const char *name);
 /* tests/data/NAME */
 char       *cb_test_data_path     (const char   *name);
 /* Removes @path and everything under it. */
