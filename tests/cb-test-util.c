@@ -9,6 +9,8 @@
 
 #include "cb-test-util.h"
 
+#include "cb-store-private.h"
+
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -112,4 +114,15 @@ cb_test_open_fresh_store (const char *name)
   store = cb_store_open (path, CB_STORE_FLAGS_NONE, &error);
   g_assert_no_error (error);
   return store;
+}
+
+gint64
+cb_test_count (CbStore    *store,
+               const char *sql,
+               const char *batch_id)
+{
+  g_autoptr(GdaDataModel) model = cb_store_select (store, NULL, sql, "id", batch_id, NULL);
+
+  g_assert_nonnull (model);
+  return cb_store_model_get_int64 (model, 0, 0, -1);
 }

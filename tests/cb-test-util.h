@@ -25,6 +25,11 @@ char       *cb_test_tmp_path      (const char   *name);
 /* An SQLite store at cb_test_tmp_path (@name), made anew: an earlier file of that name, its
  * WAL and shared-memory files are removed first. */
 CbStore    *cb_test_open_fresh_store (const char *name);
+/* The single integer @sql (with a ##id::string parameter, given @batch_id) selects from
+ * @store; fails the test when the query fails. */
+gint64      cb_test_count         (CbStore      *store,
+                                   const char   *sql,
+                                   const char   *batch_id);
 /* tests/data/NAME */
 char       *cb_test_data_path     (const char   *name);
 /* Removes @path and everything under it. */

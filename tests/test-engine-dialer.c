@@ -218,17 +218,6 @@ sim_calls (Fixture *f)
   return json_array_ref (json_object_get_array_member (json_node_get_object (root), "calls"));
 }
 
-static gint64
-count (Fixture    *f,
-       const char *sql,
-       const char *batch_id)
-{
-  g_autoptr(GdaDataModel) model = cb_store_select (f->store, NULL, sql, "id", batch_id, NULL);
-
-  g_assert_nonnull (model);
-  return cb_store_model_get_int64 (model, 0, 0, -1);
-}
-
 /* Every create request names an attempt of this batch, once; every attempt placed has one
  * created call. */
 static void
@@ -254,9 +243,9 @@ assert_one_call_per_attempt (Fixture    *f,
         n_created++;
     }
 
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
                              " AND provider_call_id IS NOT NULL", batch_id), ==, n_created);
-  g_assert_cmpint (count (f, "SELECT sent FROM batches WHERE id = ##id::string", batch_id),
+  g_assert_cmpint (cb_test_count (f->store, "SELECT sent FROM batches WHERE id = ##id::string", batch_id),
                    ==, n_created);
 }
 
@@ -272,13 +261,13 @@ assert_counters_add_up (Fixture    *f,
   g_assert_cmpuint (c.pending, ==, 0);
   g_assert_cmpuint (c.dialing, ==, 0);
   g_assert_cmpuint (c.completed + c.failed + c.cancelled, ==, total);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
                              " AND status = 'completed'", batch_id), ==, c.completed);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
                              " AND status = 'failed'", batch_id), ==, c.failed);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
                              " AND status IN ('pending', 'dialing')", batch_id), ==, 0);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
                              " AND status = 'completed' AND outcome IS NULL", batch_id), ==, 0);
   g_assert_cmpuint (c.picked_up, ==, c.completed);
 }
@@ -347,7 +336,7 @@ test_thousand (Fixture       *f,
   assert_counters_add_up (f, id, 1000);
   assert_one_call_per_attempt (f, id);
   /* Retried rows have two attempts at most (max_retries 1). */
-  g_assert_cmpint (count (f, "SELECT COALESCE (MAX (number), 0) FROM attempts WHERE batch_id = ##id::string",
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COALESCE (MAX (number), 0) FROM attempts WHERE batch_id = ##id::string",
                           id), <=, 2);
 }
 
@@ -369,7 +358,7 @@ test_cancel_running (Fixture       *f,
   g_assert_true (cb_engine_cancel_batch (f->engine, id, &error));
   g_assert_no_error (error);
   g_assert_cmpint (batch_status (f, id), ==, CB_BATCH_STATUS_CANCELLED);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
                              " AND status = 'pending'", id), ==, 0);
 }
 
@@ -408,13 +397,13 @@ test_retry_busy (Fixture       *f,
   assert_counters_add_up (f, id, 6);
   assert_one_call_per_attempt (f, id);
   /* Three attempts each (one and two retries), all failed, none connected. */
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
                              " AND status = 'failed' AND attempts = 3"
                              " AND outcome IN ('busy', 'no_answer')", id), ==, 6);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
                    ==, 18);
   /* Each retry started at least retry_delay_s after the attempt before it ended. */
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts a JOIN attempts p"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts a JOIN attempts p"
                              " ON p.recipient_id = a.recipient_id AND p.number = a.number - 1"
                              " WHERE a.batch_id = ##id::string AND a.started_at < p.ended_at + 1000",
                           id), ==, 0);
@@ -437,10 +426,10 @@ test_rate_limited (Fixture       *f,
 
   assert_counters_add_up (f, id, 12);
   assert_one_call_per_attempt (f, id);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
                              " AND http_status = 429 AND outcome = 'rate_limited'", id), >, 0);
   /* max_retries 0, yet every number was answered: a 429 is not an attempt that counts. */
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
                              " AND status = 'completed' AND attempts = 1", id), ==, 12);
 }
 
@@ -464,7 +453,7 @@ test_auto_pause (Fixture       *f,
                                    "Paused automatically: "));
   g_assert_nonnull (strstr (cb_batch_get_pause_reason (after), "within two minutes"));
   /* It stopped early: far fewer attempts than the 300 it could have burnt. */
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
                    <, 40);
 }
 
@@ -485,10 +474,10 @@ test_polling (Fixture       *f,
 
   assert_counters_add_up (f, id, 40);
   assert_one_call_per_attempt (f, id);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
                              " AND outcome IS NOT NULL AND ended_at IS NOT NULL", id), ==, 40);
   /* Each call's end was stored once, as call_ended, though nothing was POSTed. */
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM webhook_inbox WHERE event_key LIKE 'call_ended:%'"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM webhook_inbox WHERE event_key LIKE 'call_ended:%'"
                              " AND ##id::string IS NOT NULL", id), ==, 40);
 }
 
@@ -512,9 +501,9 @@ test_unauthorized (Fixture       *f,
   g_assert_true (g_str_has_prefix (cb_batch_get_pause_reason (after),
                                    "Paused: the provider account “Simulator” refused its API key "
                                    "(HTTP 401: "));
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
                              " AND status = 'pending' AND attempts = 0", id), ==, 10);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
                              " AND http_status = 401", id), ==, 1);
 }
 
@@ -537,7 +526,7 @@ all_analyzed (gpointer data)
 {
   AnalyzedWait *wait = data;
 
-  return count (wait->f, ANALYZED_SQL, wait->id) == wait->expected;
+  return cb_test_count (wait->f->store, ANALYZED_SQL, wait->id) == wait->expected;
 }
 
 /* A key changed while running, as Preferences does it: stored in the keyring, then
@@ -590,12 +579,12 @@ test_key_changed (Fixture       *f,
   wait.id = cb_batch_get_id (second);
   cb_test_wait_until (all_analyzed, &wait, 60);
 
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
                              " AND http_status = 401", cb_batch_get_id (second)), ==, 1);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
                              " AND outcome IS NOT NULL AND ended_at IS NOT NULL",
                           cb_batch_get_id (second)), ==, 5);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE http_status = 401"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE http_status = 401"
                              " AND batch_id = ##id::string", cb_batch_get_id (first)), ==, 0);
 
   g_setenv ("CALLBOARD_SIM_KEY", SIM_KEY, TRUE);

@@ -97,17 +97,6 @@ create_batch (Fixture *f,
   return batch;
 }
 
-static gint64
-count (Fixture    *f,
-       const char *sql,
-       const char *batch_id)
-{
-  g_autoptr(GdaDataModel) model = cb_store_select (f->store, NULL, sql, "id", batch_id, NULL);
-
-  g_assert_nonnull (model);
-  return cb_store_model_get_int64 (model, 0, 0, -1);
-}
-
 typedef struct
 {
   Fixture       *f;
@@ -178,7 +167,7 @@ assert_one_request_per_attempt (Fixture    *f,
       g_hash_table_add (seen, (gpointer) attempt_id);
     }
 
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string",
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string",
                           batch_id), ==, n);
   return n;
 }
@@ -196,7 +185,7 @@ count_reached (gpointer data)
 {
   WaitCount *wait = data;
 
-  return count (wait->f, wait->sql, wait->id) >= wait->at_least;
+  return cb_test_count (wait->f->store, wait->sql, wait->id) >= wait->at_least;
 }
 
 /* A call found by its metadata is recorded as sent when the lookup answers, which may be
@@ -230,7 +219,7 @@ test_suppressed_after_start (Fixture       *f,
   g_assert_true (cb_engine_start_batch (f->engine, id, &error));
   g_assert_no_error (error);
   cb_test_wait_until (count_reached, &first, 30);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts a JOIN recipients r"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts a JOIN recipients r"
                              " ON r.id = a.recipient_id WHERE r.batch_id = ##id::string"
                              " AND r.phone = '+12122021005'", id), ==, 0);
 
@@ -257,8 +246,8 @@ test_suppressed_after_start (Fixture       *f,
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (calls, i),
                                                     "to_number"), !=, "+12122021005");
   g_assert_cmpuint (assert_one_request_per_attempt (f, id), ==, 5);
-  g_assert_cmpint (count (f, "SELECT failed FROM batches WHERE id = ##id::string", id), ==, 1);
-  g_assert_cmpint (count (f, "SELECT completed FROM batches WHERE id = ##id::string", id), ==, 5);
+  g_assert_cmpint (cb_test_count (f->store, "SELECT failed FROM batches WHERE id = ##id::string", id), ==, 1);
+  g_assert_cmpint (cb_test_count (f->store, "SELECT completed FROM batches WHERE id = ##id::string", id), ==, 5);
 }
 
 static void
@@ -272,9 +261,9 @@ assert_failed_without_dialling (Fixture    *f,
   wait_for_status (f, id, CB_BATCH_STATUS_FAILED, 30);
   after = cb_store_get_batch (f->store, id, NULL);
   g_assert_cmpstr (cb_batch_get_error (after), ==, error_text);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
                    ==, 0);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
                              " AND status = 'pending' AND attempts = 0", id), ==, 4);
   calls = sim_calls (cb_engine_get_sim_url (f->engine));
   g_assert_cmpuint (json_array_get_length (calls), ==, 0);
@@ -337,12 +326,12 @@ test_timeout_reconciled (Fixture       *f,
   wait_for_sent (f, id, 4);
 
   g_assert_cmpuint (assert_one_request_per_attempt (f, id), ==, 4);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
                              " AND status = 'completed' AND attempts = 1"
                              " AND provider_call_id IS NOT NULL", id), ==, 4);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
                              " AND provider_call_id IS NOT NULL AND outcome IS NOT NULL", id), ==, 4);
-  g_assert_cmpint (count (f, "SELECT sent FROM batches WHERE id = ##id::string", id), ==, 4);
+  g_assert_cmpint (cb_test_count (f->store, "SELECT sent FROM batches WHERE id = ##id::string", id), ==, 4);
 }
 
 /* The provider places the call and the connection closes before its answer, often on a
@@ -386,9 +375,9 @@ test_dropped_connection (Fixture       *f,
         }
     }
   g_assert_cmpuint (n_dropped, >=, 2);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
                              " AND status = 'completed' AND attempts = 1", id), ==, 12);
-  g_assert_cmpint (count (f, "SELECT sent FROM batches WHERE id = ##id::string", id), ==, 12);
+  g_assert_cmpint (cb_test_count (f->store, "SELECT sent FROM batches WHERE id = ##id::string", id), ==, 12);
 }
 
 typedef struct
@@ -525,7 +514,7 @@ test_auto_pause_survives_restart (Fixture       *f,
   cb_engine_stop (f->engine);
   g_clear_object (&f->engine);
 
-  before_restart = count (f, failures, id);
+  before_restart = cb_test_count (f->store, failures, id);
   g_assert_cmpint (before_restart, >=, 5);
   g_assert_cmpint (before_restart, <, 10);
   g_assert_cmpint (cb_batch_get_status (after = cb_store_get_batch (f->store, id, &error)), ==,
@@ -540,7 +529,7 @@ test_auto_pause_survives_restart (Fixture       *f,
   g_assert_true (g_str_has_prefix (cb_batch_get_pause_reason (after),
                                    "Paused automatically: 10 of the last 10 calls failed at the "
                                    "provider within two minutes (last error: "));
-  g_assert_cmpint (count (f, failures, id), ==, 10);
+  g_assert_cmpint (cb_test_count (f->store, failures, id), ==, 10);
 }
 
 int

@@ -124,17 +124,6 @@ spin (guint ms_)
     g_main_context_iteration (NULL, FALSE), g_usleep (1000);
 }
 
-static gint64
-count (Fixture    *f,
-       const char *sql,
-       const char *batch_id)
-{
-  g_autoptr(GdaDataModel) model = cb_store_select (f->store, NULL, sql, "id", batch_id, NULL);
-
-  g_assert_nonnull (model);
-  return cb_store_model_get_int64 (model, 0, 0, -1);
-}
-
 /* Spins until @sql counts @expected (or 30 s pass), so a slow machine only waits longer. */
 static gint64
 wait_count (Fixture    *f,
@@ -145,7 +134,7 @@ wait_count (Fixture    *f,
   gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   gint64 n;
 
-  while ((n = count (f, sql, batch_id)) != expected && g_get_monotonic_time () < end)
+  while ((n = cb_test_count (f->store, sql, batch_id)) != expected && g_get_monotonic_time () < end)
     spin (10);
 
   return n;
@@ -206,7 +195,7 @@ test_dst (Fixture       *f,
   g_assert_true (cb_engine_start_batch (f->engine, id, NULL));
   spin (300);
 
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
                    ==, 0);
   next = cb_engine_dup_next_window_at (f->engine, id);
   g_assert_nonnull (next);
@@ -216,14 +205,14 @@ test_dst (Fixture       *f,
 
   set_now ("2026-03-08T12:59:59Z");
   spin (300);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
                    ==, 0);
 
   set_now ("2026-03-08T13:00:00Z");
   wait_done (f, id);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string"
                              " AND started_at < 1772974800000", id), ==, 0);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
                    ==, 3);
   g_assert_cmpint (ms ("2026-03-08T13:00:00Z"), ==, 1772974800000);
 }
@@ -247,21 +236,21 @@ test_two_continents (Fixture       *f,
                                   " ON r.id = a.recipient_id WHERE a.batch_id = ##id::string"
                                   " AND r.phone LIKE '+44%'", id, 2), ==, 2);
   spin (200);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts a JOIN recipients r ON r.id = a.recipient_id"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts a JOIN recipients r ON r.id = a.recipient_id"
                              " WHERE a.batch_id = ##id::string AND r.phone LIKE '+1%'", id), ==, 0);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM recipients WHERE batch_id = ##id::string"
                              " AND phone LIKE '+1%' AND status = 'pending'"
                              " AND next_attempt_at = 1780318800000", id), ==, 2);
   g_assert_cmpint (ms ("2026-06-01T13:00:00Z"), ==, 1780318800000);
 
   set_now ("2026-06-01T12:59:00Z");
   spin (300);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts WHERE batch_id = ##id::string", id),
                    ==, 2);
 
   set_now ("2026-06-01T13:00:00Z");
   wait_done (f, id);
-  g_assert_cmpint (count (f, "SELECT COUNT (*) FROM attempts a JOIN recipients r ON r.id = a.recipient_id"
+  g_assert_cmpint (cb_test_count (f->store, "SELECT COUNT (*) FROM attempts a JOIN recipients r ON r.id = a.recipient_id"
                              " WHERE a.batch_id = ##id::string AND r.phone LIKE '+1%'"
                              " AND a.started_at >= 1780318800000", id), ==, 2);
 }
