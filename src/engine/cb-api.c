@@ -3455,6 +3455,23 @@ append_recipient_row (GString   *out,
   return TRUE;
 }
 
+/* The next item of a JSON array of @n recipients so far: the row of @src after a comma,
+ * counted in @n; a row that makes no recipient leaves @out as it was. */
+static void
+append_recipient_item (GString   *out,
+                       RowSource *src,
+                       int       *n)
+{
+  gsize len = out->len;
+
+  if (*n > 0)
+    g_string_append_c (out, ',');
+  if (append_recipient_row (out, src))
+    (*n)++;
+  else
+    g_string_truncate (out, len);
+}
+
 /* A detail's page of recipients (see open_reader()), or NULL. */
 static sqlite3_stmt *
 page_statement (CbApi *self)
@@ -3514,16 +3531,7 @@ append_recipients_page (CbApi       *self,
           && sqlite3_bind_int (stmt, 3, (int) offset) == SQLITE_OK)
         {
           while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-            {
-              gsize len = out->len;
-
-              if (n > 0)
-                g_string_append_c (out, ',');
-              if (append_recipient_row (out, &src))
-                n++;
-              else
-                g_string_truncate (out, len);
-            }
+            append_recipient_item (out, &src, &n);
           if (rc == SQLITE_DONE)
             {
               sqlite3_reset (stmt);
@@ -3553,16 +3561,7 @@ append_recipients_page (CbApi       *self,
   src.model = model;
   n_rows = gda_data_model_get_n_rows (model);
   for (src.row = 0; src.row < n_rows; src.row++)
-    {
-      gsize len = out->len;
-
-      if (n > 0)
-        g_string_append_c (out, ',');
-      if (append_recipient_row (out, &src))
-        n++;
-      else
-        g_string_truncate (out, len);
-    }
+    append_recipient_item (out, &src, &n);
 
   return n;
 }
