@@ -406,7 +406,9 @@ cb_store_dialer_claim (CbStore           *store,
   if (next_due_ms != NULL)
     *next_due_ms = 0;
 
-  if (!cb_store_begin (store, error))
+  /* The attempts are written before their calls are placed: a claim lost to a power
+   * failure would dial its recipients again, so it is synced to disk like a webhook. */
+  if (!cb_store_begin_durable (store, error))
     return NULL;
 
   /* As few rows as the claim needs (a few spare for suppressed numbers), but more when
