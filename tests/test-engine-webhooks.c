@@ -197,6 +197,8 @@ test_refused (Fixture       *f,
 
   g_assert_cmpuint (post (f, "/webhooks/sim", tampered, good, &reply), ==, 401);
   g_assert_nonnull (strstr (reply, "\"code\":\"invalid_signature\""));
+  /* Every error has the same shape as the REST API's. */
+  g_assert_true (g_str_has_suffix (reply, ",\"details\":null}}"));
   g_assert_cmpuint (post (f, "/webhooks/sim", body, wrong_key, NULL), ==, 401);
   g_assert_cmpuint (post (f, "/webhooks/sim", body, stale, NULL), ==, 401);
   g_assert_cmpuint (post (f, "/webhooks/sim", body, NULL, NULL), ==, 401);

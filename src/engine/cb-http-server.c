@@ -176,6 +176,8 @@ cb_http_server_reply_error (SoupServerMessage *msg,
   json_builder_add_string_value (builder, code);
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, message);
+  json_builder_set_member_name (builder, "details");
+  json_builder_add_null_value (builder);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
