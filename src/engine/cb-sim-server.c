@@ -13,8 +13,12 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <errno.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cb-call-event.h"
 #include "cb-signature.h"
@@ -23,6 +27,7 @@
 #define MAX_CONNECTIONS       256
 #define WEBHOOK_MAX_RETRIES   3
 #define WEBHOOK_RETRY_BASE_MS 1000
+#define WEBHOOK_MAX_CONNECTIONS 64
 
 typedef enum
 {
@@ -104,9 +109,14 @@ struct _SimCall
 
   /* Webhooks of this call go out one after another; the head is in flight. */
   GQueue       deliveries;
-  SoupMessage *in_flight;
+  SoupMessage *in_flight;        /* through the SoupSession */
+  gboolean     sending;          /* on a connection of the client */
+  gboolean     queued;           /* waiting for a connection of the client */
+  gboolean     resent;           /* sent again after a stale connection */
   guint        retry_id;
 };
+
+typedef struct _WebhookConn WebhookConn;
 
 typedef struct
 {
@@ -158,7 +168,16 @@ struct _CbSimServer
   GSource      *timer_source;
   guint64       next_timer_order;
   guint         n_pending_webhooks;
-  guint         n_in_flight;     /* webhook requests whose answer has not been read */
+
+  /* The webhook client (see webhook_send()): its address, parsed from @client_url, or
+   * NULL to go through @webhook_session. */
+  char           *client_url;
+  GSocketAddress *client_address;
+  char           *client_head;     /* the request line and fixed headers */
+  GSource        *client_source;   /* watches every connection, and their deadlines */
+  GPtrArray      *conns;           /* WebhookConn, each referenced */
+  GQueue          idle_conns;
+  GQueue          client_waiting;  /* SimCall, referenced: for a free connection */
 
   /* With cb_sim_server_listen_in_thread(): everything above is used by the thread
    * that serves, which holds @lock except while it waits for its sockets and timers;
@@ -201,6 +220,12 @@ enum {
 };
 
 static GParamSpec *properties [N_PROPS];
+
+typedef struct
+{
+  GSource      source;
+  CbSimServer *self;
+} ClientSource;
 
 static void sim_call_pump (SimCall *call);
 
@@ -260,6 +285,7 @@ sim_call_unref (SimCall *call)
 
   g_assert (call->timer == NULL);
   g_assert (call->retry_id == 0);
+  g_assert (!call->sending && !call->queued);
 
   g_free (call->call_id);
   g_free (call->agent_id);
@@ -596,6 +622,42 @@ retry_delivery_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Ends the head delivery of @call with the receiver's HTTP @status, or with @problem
+ * when there was no answer: done on 2xx, else sent again later or given up. */
+static void
+sim_call_delivery_answered (SimCall    *call,
+                            guint       status,
+                            const char *problem)
+{
+  CbSimServer *self = call->server;
+  Delivery *delivery = g_queue_peek_head (&call->deliveries);
+
+  g_assert (self != NULL);
+  g_assert (delivery != NULL);
+
+  if (problem == NULL && SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      sim_call_delivery_done (call);
+    }
+  else if (delivery->attempt < WEBHOOK_MAX_RETRIES)
+    {
+      guint delay = WEBHOOK_RETRY_BASE_MS << delivery->attempt;
+
+      g_debug ("Webhook %s of %s failed (%s), retrying", delivery->event, call->call_id,
+               problem != NULL ? problem : soup_status_get_phrase (status));
+      delivery->attempt++;
+      call->retry_id = sim_timeout_add (self, scaled_ms (self, delay), retry_delivery_cb,
+                                        sim_call_ref (call), (GDestroyNotify) sim_call_unref);
+    }
+  else
+    {
+      g_message ("Giving up on webhook %s of %s after %u retries: %s",
+                 delivery->event, call->call_id, WEBHOOK_MAX_RETRIES,
+                 problem != NULL ? problem : soup_status_get_phrase (status));
+      sim_call_delivery_done (call);
+    }
+}
+
 static void
 delivery_sent_cb (GObject      *object,
                   GAsyncResult *result,
@@ -605,45 +667,686 @@ delivery_sent_cb (GObject      *object,
   g_autoptr(SoupMessage) msg = g_steal_pointer (&call->in_flight);
   g_autoptr(GBytes) reply = NULL;
   g_autoptr(GError) error = NULL;
-  CbSimServer *self = call->server;
-  Delivery *delivery;
-  guint status = 0;
 
   reply = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
 
-  if (self == NULL)
+  if (call->server != NULL)
     {
+      if (error != NULL)
+        sim_call_delivery_answered (call, 0, error->message);
+      else if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+        sim_call_delivery_answered (call, soup_message_get_status (msg),
+                                    soup_message_get_reason_phrase (msg));
+      else
+        sim_call_delivery_answered (call, soup_message_get_status (msg), NULL);
+    }
+
+  sim_call_unref (call);
+}
+
+/* The webhook client.
+ *
+ * Webhooks to a plain http:// address with a literal host (the engine's own, in practice)
+ * go over a pool of kept-alive HTTP/1.1 connections watched by a single GSource: a
+ * SoupSession costs several objects, sources and signal handlers per request, which at
+ * thousands of webhooks a second was most of the simulator's time. Any other address
+ * goes through a SoupSession. Each request is written in one piece and its answer read
+ * to the end (Content-Length, chunked, or up to the close); a connection that was idle
+ * and turns out closed before a byte of the answer is replaced and the request sent again
+ * once, as libsoup does for idempotent requests. */
+
+struct _WebhookConn
+{
+  int           ref_count;
+  CbSimServer  *server;      /* NULL once closed */
+  GSocket      *socket;
+  gpointer      tag;         /* its fd in the client source */
+  SimCall      *call;        /* whose head delivery is in flight (a reference), or NULL */
+  GByteArray   *out;         /* the request; written from @out_pos */
+  gsize         out_pos;
+  GByteArray   *in;          /* the answer so far */
+  gint64        deadline_us; /* monotonic; 0 while idle */
+  guint         n_answered;  /* answers read on this connection */
+  gboolean      connecting;
+  gboolean      resent;      /* the request was sent again after a stale connection */
+};
+
+static WebhookConn *
+webhook_conn_ref (WebhookConn *conn)
+{
+  conn->ref_count++;
+  return conn;
+}
+
+static void
+webhook_conn_unref (WebhookConn *conn)
+{
+  if (--conn->ref_count > 0)
+    return;
+
+  g_assert (conn->server == NULL);
+  g_assert (conn->call == NULL);
+  g_clear_object (&conn->socket);
+  g_byte_array_unref (conn->out);
+  g_byte_array_unref (conn->in);
+  g_free (conn);
+}
+
+/* Takes the connection out of the pool and closes it; a request in flight is left to the
+ * caller (@conn->call). */
+static void
+webhook_conn_close (WebhookConn *conn)
+{
+  CbSimServer *self = conn->server;
+
+  if (self == NULL)
+    return;
+
+  if (conn->tag != NULL)
+    g_source_remove_unix_fd (self->client_source, conn->tag);
+  conn->tag = NULL;
+  g_socket_close (conn->socket, NULL);
+  g_queue_remove (&self->idle_conns, conn);
+  conn->server = NULL;
+  g_ptr_array_remove_fast (self->conns, conn);  /* drops the pool's reference */
+}
+
+static gboolean
+webhook_target_parse (CbSimServer *self)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host;
+  const char *query;
+  int port;
+
+  g_clear_object (&self->client_address);
+  g_clear_pointer (&self->client_head, g_free);
+  g_free (self->client_url);
+  self->client_url = g_strdup (self->webhook_url);
+
+  if (self->webhook_url == NULL)
+    return FALSE;
+
+  uri = g_uri_parse (self->webhook_url, G_URI_FLAGS_ENCODED, NULL);
+  if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "http") != 0
+      || (host = g_uri_get_host (uri)) == NULL || g_uri_get_userinfo (uri) != NULL)
+    return FALSE;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  else
+    address = g_inet_address_new_from_string (host);
+  if (address == NULL)
+    return FALSE;
+
+  port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 80;
+  self->client_address = g_inet_socket_address_new (address, (guint16) port);
+
+  query = g_uri_get_query (uri);
+  self->client_head = g_strdup_printf ("POST %s%s%s HTTP/1.1\r\n"
+                                       "Host: %s%s%s%s%.0d\r\n"
+                                       "User-Agent: Retell-Simulator/" PACKAGE_VERSION "\r\n"
+                                       "Content-Type: application/json\r\n",
+                                       g_uri_get_path (uri)[0] != '\0' ? g_uri_get_path (uri) : "/",
+                                       query != NULL ? "?" : "", query != NULL ? query : "",
+                                       strchr (host, ':') != NULL ? "[" : "", host,
+                                       strchr (host, ':') != NULL ? "]" : "",
+                                       g_uri_get_port (uri) > 0 ? ":" : "",
+                                       g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 0);
+  return TRUE;
+}
+
+static void
+update_client_source (CbSimServer *self)
+{
+  gint64 next = -1;
+
+  for (guint i = 0; i < self->conns->len; i++)
+    {
+      WebhookConn *conn = g_ptr_array_index (self->conns, i);
+
+      if (conn->deadline_us > 0 && (next < 0 || conn->deadline_us < next))
+        next = conn->deadline_us;
+    }
+
+  g_source_set_ready_time (self->client_source, next);
+}
+
+static void webhook_send (CbSimServer *self,
+                          SimCall     *call,
+                          gboolean     fresh);
+
+/* The request of @conn is over: hands the result to its call, and the connection back to
+ * the pool when it may carry another request. */
+static void
+webhook_conn_finish (WebhookConn *conn,
+                     guint        status,
+                     const char  *problem,
+                     gboolean     keep_alive)
+{
+  CbSimServer *self = conn->server;
+  SimCall *call = g_steal_pointer (&conn->call);
+
+  g_assert (self != NULL);
+  g_assert (call != NULL);
+
+  conn->deadline_us = 0;
+  g_byte_array_set_size (conn->in, 0);
+  g_byte_array_set_size (conn->out, 0);
+  conn->out_pos = 0;
+
+  if (keep_alive)
+    {
+      conn->n_answered++;
+      g_source_modify_unix_fd (self->client_source, conn->tag, G_IO_IN);
+      g_queue_push_head (&self->idle_conns, conn);
+    }
+  else
+    webhook_conn_close (conn);
+
+  call->sending = FALSE;
+  if (call->server != NULL)
+    sim_call_delivery_answered (call, status, problem);
+  sim_call_unref (call);
+
+  /* A connection free again: the next calls waiting for one. */
+  while (self->client_waiting.length > 0
+         && (self->idle_conns.length > 0 || self->conns->len < WEBHOOK_MAX_CONNECTIONS))
+    {
+      SimCall *next = g_queue_pop_head (&self->client_waiting);
+
+      next->queued = FALSE;
+      if (next->server != NULL)
+        webhook_send (self, next, FALSE);
+      sim_call_unref (next);
+    }
+}
+
+/* Sends the request again on a new connection if @conn was a kept-alive one that closed
+ * before a byte of the answer came; otherwise fails it. */
+static void
+webhook_conn_fail (WebhookConn *conn,
+                   const char  *problem)
+{
+  CbSimServer *self = conn->server;
+
+  g_assert (conn->call != NULL);
+
+  if (conn->in->len == 0 && conn->n_answered > 0 && !conn->resent
+      && conn->call->server != NULL)
+    {
+      SimCall *call = g_steal_pointer (&conn->call);
+
+      webhook_conn_close (conn);
+      call->sending = FALSE;
+      call->resent = TRUE;
+      webhook_send (self, call, TRUE);
       sim_call_unref (call);
       return;
     }
 
-  delivery = g_queue_peek_head (&call->deliveries);
-  if (error == NULL)
-    status = soup_message_get_status (msg);
+  webhook_conn_finish (conn, 0, problem, FALSE);
+}
 
-  if (error == NULL && SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      sim_call_delivery_done (call);
-    }
-  else if (delivery->attempt < WEBHOOK_MAX_RETRIES)
-    {
-      guint delay = WEBHOOK_RETRY_BASE_MS << delivery->attempt;
+/* The first CR LF (or CR LF CR LF when @blank_line) in @len bytes at @p, or NULL. */
+static const char *
+find_crlf (const char *p,
+           gsize       len,
+           gboolean    blank_line)
+{
+  const char *end = p + len;
 
-      g_debug ("Webhook %s of %s failed (%s), retrying", delivery->event, call->call_id,
-               error ? error->message : soup_message_get_reason_phrase (msg));
-      delivery->attempt++;
-      call->retry_id = sim_timeout_add (self, scaled_ms (self, delay), retry_delivery_cb,
-                                        sim_call_ref (call), (GDestroyNotify) sim_call_unref);
-    }
-  else
+  while (p < end && (p = memchr (p, '\r', end - p)) != NULL)
     {
-      g_message ("Giving up on webhook %s of %s after %u retries: %s",
-                 delivery->event, call->call_id, WEBHOOK_MAX_RETRIES,
-                 error ? error->message : soup_message_get_reason_phrase (msg));
-      sim_call_delivery_done (call);
+      if (blank_line ? end - p >= 4 && memcmp (p, "\r\n\r\n", 4) == 0
+                     : end - p >= 2 && p[1] == '\n')
+        return p;
+      p++;
     }
 
-  sim_call_unref (call);
+  return NULL;
+}
+
+/* Where the body of a chunked answer starting at @p ends: its length, 0 when incomplete,
+ * -1 when malformed. */
+static gssize
+chunked_length (const char *p,
+                gsize       len)
+{
+  gsize pos = 0;
+
+  for (;;)
+    {
+      const char *eol = find_crlf (p + pos, len - pos, FALSE);
+      guint64 size;
+      char *end;
+
+      if (eol == NULL)
+        return 0;
+      size = g_ascii_strtoull (p + pos, &end, 16);
+      if (end == p + pos || (end != eol && *end != ';' && *end != ' '))
+        return -1;
+      pos = eol - p + 2;
+
+      if (size == 0)
+        {
+          /* Trailers, up to an empty line. */
+          for (;;)
+            {
+              eol = find_crlf (p + pos, len - pos, FALSE);
+              if (eol == NULL)
+                return 0;
+              if (eol == p + pos)
+                return (gssize) (pos + 2);
+              pos = eol - p + 2;
+            }
+        }
+
+      if (size > G_MAXSSIZE || len - pos < size + 2)
+        return 0;
+      pos += size;
+      if (p[pos] != '\r' || p[pos + 1] != '\n')
+        return -1;
+      pos += 2;
+    }
+}
+
+/* Reads what the answer of @conn has so far; returns FALSE when it needs more bytes. */
+static gboolean
+webhook_conn_parse (WebhookConn *conn,
+                    gboolean     eof)
+{
+  g_autoptr(SoupMessageHeaders) headers = NULL;
+  const char *data = (const char *) conn->in->data;
+  const char *end;
+  SoupHTTPVersion version;
+  SoupEncoding encoding;
+  guint status;
+  gsize head_len;
+  gsize total;
+  gboolean keep_alive;
+
+  for (;;)
+    {
+      end = conn->in->len > 0 ? find_crlf (data, conn->in->len, TRUE) : NULL;
+      if (end == NULL)
+        {
+          if (eof)
+            webhook_conn_fail (conn, conn->in->len == 0 ? _("Connection terminated unexpectedly")
+                                                        : _("The answer ended in its headers"));
+          return eof;
+        }
+      head_len = end - data + 4;
+
+      headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+      if (!soup_headers_parse_response (data, (int) head_len, headers, &version, &status, NULL))
+        {
+          webhook_conn_finish (conn, 0, _("The answer is not HTTP"), FALSE);
+          return TRUE;
+        }
+
+      if (status >= 100 && status < 200)
+        {
+          /* An interim answer: the final one follows. */
+          g_byte_array_remove_range (conn->in, 0, (guint) head_len);
+          data = (const char *) conn->in->data;
+          g_clear_pointer (&headers, soup_message_headers_unref);
+          continue;
+        }
+      break;
+    }
+
+  keep_alive = soup_message_headers_header_contains (headers, "Connection", "close") == FALSE
+               && (version == SOUP_HTTP_1_1
+                   || soup_message_headers_header_contains (headers, "Connection", "keep-alive"));
+
+  encoding = soup_message_headers_get_encoding (headers);
+  if (status == SOUP_STATUS_NO_CONTENT || status == SOUP_STATUS_NOT_MODIFIED)
+    encoding = SOUP_ENCODING_NONE;
+
+  switch (encoding)
+    {
+    case SOUP_ENCODING_NONE:
+      total = head_len;
+      break;
+
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      {
+        goffset length = soup_message_headers_get_content_length (headers);
+
+        if (conn->in->len - head_len < (guint64) length)
+          {
+            if (eof)
+              webhook_conn_finish (conn, 0, _("Connection terminated unexpectedly"), FALSE);
+            return eof;
+          }
+        total = head_len + length;
+      }
+      break;
+
+    case SOUP_ENCODING_CHUNKED:
+      {
+        gssize length = chunked_length (data + head_len, conn->in->len - head_len);
+
+        if (length < 0)
+          {
+            webhook_conn_finish (conn, 0, _("The answer’s chunked body is malformed"), FALSE);
+            return TRUE;
+          }
+        if (length == 0)
+          {
+            if (eof)
+              webhook_conn_finish (conn, 0, _("Connection terminated unexpectedly"), FALSE);
+            return eof;
+          }
+        total = head_len + length;
+      }
+      break;
+
+    case SOUP_ENCODING_EOF:
+    case SOUP_ENCODING_BYTERANGES:
+    case SOUP_ENCODING_UNRECOGNIZED:
+    default:
+      if (!eof)
+        return FALSE;
+      total = conn->in->len;
+      keep_alive = FALSE;
+      break;
+    }
+
+  /* Bytes beyond the answer were never asked for: not a connection to reuse. */
+  if (conn->in->len != total || eof)
+    keep_alive = FALSE;
+
+  webhook_conn_finish (conn, status, NULL, keep_alive);
+  return TRUE;
+}
+
+static void
+webhook_conn_read (WebhookConn *conn)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      guint len = conn->in->len;
+      gssize n;
+
+      g_byte_array_set_size (conn->in, len + 4096);
+      n = g_socket_receive_with_blocking (conn->socket, (char *) conn->in->data + len, 4096,
+                                          FALSE, NULL, &error);
+      g_byte_array_set_size (conn->in, len + MAX (n, 0));
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          webhook_conn_parse (conn, FALSE);
+          return;
+        }
+
+      if (n < 0)
+        {
+          if (conn->in->len > 0 && webhook_conn_parse (conn, TRUE))
+            return;
+          webhook_conn_fail (conn, error->message);
+          return;
+        }
+
+      if (n == 0)
+        {
+          webhook_conn_parse (conn, TRUE);
+          return;
+        }
+    }
+}
+
+static void
+webhook_conn_write (WebhookConn *conn)
+{
+  while (conn->out_pos < conn->out->len)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n;
+
+      n = g_socket_send_with_blocking (conn->socket, (const char *) conn->out->data + conn->out_pos,
+                                       conn->out->len - conn->out_pos, FALSE, NULL, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_source_modify_unix_fd (conn->server->client_source, conn->tag, G_IO_OUT);
+          return;
+        }
+      if (n < 0)
+        {
+          webhook_conn_fail (conn, error->message);
+          return;
+        }
+      conn->out_pos += n;
+    }
+
+  g_source_modify_unix_fd (conn->server->client_source, conn->tag, G_IO_IN);
+}
+
+/* An idle connection still open, or NULL after closing the ones found closed. */
+static WebhookConn *
+take_idle_conn (CbSimServer *self)
+{
+  WebhookConn *conn;
+
+  while ((conn = g_queue_pop_head (&self->idle_conns)) != NULL)
+    {
+      char byte;
+      gssize n;
+
+      n = recv (g_socket_get_fd (conn->socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return conn;
+      webhook_conn_close (conn);
+    }
+
+  return NULL;
+}
+
+static WebhookConn *
+new_conn (CbSimServer  *self,
+          GError      **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) local_error = NULL;
+  WebhookConn *conn;
+  gboolean connecting = FALSE;
+
+  socket = g_socket_new (g_socket_address_get_family (self->client_address),
+                         G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return NULL;
+
+  g_socket_set_blocking (socket, FALSE);
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  if (!g_socket_connect (socket, self->client_address, NULL, &local_error))
+    {
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PENDING))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      connecting = TRUE;
+    }
+
+  conn = g_new0 (WebhookConn, 1);
+  conn->ref_count = 1;
+  conn->server = self;
+  conn->socket = g_steal_pointer (&socket);
+  conn->out = g_byte_array_new ();
+  conn->in = g_byte_array_new ();
+  conn->connecting = connecting;
+  conn->tag = g_source_add_unix_fd (self->client_source, g_socket_get_fd (conn->socket),
+                                    connecting ? G_IO_OUT : 0);
+  g_ptr_array_add (self->conns, conn);
+
+  return conn;
+}
+
+/* Sends the head delivery of @call on a kept-alive connection (a new one if @fresh), or
+ * queues the call until a connection is free. */
+static void
+webhook_send (CbSimServer *self,
+              SimCall     *call,
+              gboolean     fresh)
+{
+  g_autofree char *signature = NULL;
+  g_autoptr(GError) error = NULL;
+  Delivery *delivery = g_queue_peek_head (&call->deliveries);
+  WebhookConn *conn = NULL;
+  gconstpointer body;
+  gsize body_len;
+  char length[64];
+
+  g_assert (delivery != NULL);
+
+  if (!fresh)
+    conn = take_idle_conn (self);
+  if (conn == NULL && self->conns->len >= WEBHOOK_MAX_CONNECTIONS)
+    {
+      call->queued = TRUE;
+      g_queue_push_tail (&self->client_waiting, sim_call_ref (call));
+      return;
+    }
+
+  if (conn == NULL && (conn = new_conn (self, &error)) == NULL)
+    {
+      /* As a failed request: retried later, then given up. */
+      sim_call_delivery_answered (call, 0, error->message);
+      return;
+    }
+
+  body = g_bytes_get_data (delivery->body, &body_len);
+  signature = cb_signature_retell_sign (self->api_key, delivery->body, now_ms ());
+  g_snprintf (length, sizeof length, "%" G_GSIZE_FORMAT, body_len);
+
+  g_byte_array_append (conn->out, (const guint8 *) self->client_head, strlen (self->client_head));
+  g_byte_array_append (conn->out, (const guint8 *) "Content-Length: ", 16);
+  g_byte_array_append (conn->out, (const guint8 *) length, strlen (length));
+  g_byte_array_append (conn->out, (const guint8 *) "\r\n" CB_SIGNATURE_RETELL_HEADER ": ",
+                       strlen ("\r\n" CB_SIGNATURE_RETELL_HEADER ": "));
+  g_byte_array_append (conn->out, (const guint8 *) signature, strlen (signature));
+  g_byte_array_append (conn->out, (const guint8 *) "\r\n\r\n", 4);
+  g_byte_array_append (conn->out, body, body_len);
+  conn->out_pos = 0;
+  conn->resent = call->resent;
+  call->resent = FALSE;
+  conn->call = sim_call_ref (call);
+  call->sending = TRUE;
+  conn->deadline_us = g_get_monotonic_time () + (gint64) self->webhook_timeout_s * G_USEC_PER_SEC;
+  if (g_source_get_ready_time (self->client_source) < 0
+      || conn->deadline_us < g_source_get_ready_time (self->client_source))
+    g_source_set_ready_time (self->client_source, conn->deadline_us);
+
+  if (!conn->connecting)
+    webhook_conn_write (conn);
+}
+
+static gboolean
+client_dispatch (GSource     *source,
+                 GSourceFunc  callback,
+                 gpointer     user_data)
+{
+  CbSimServer *self = ((ClientSource *) source)->self;
+  g_autoptr(GPtrArray) ready = g_ptr_array_new_with_free_func ((GDestroyNotify) webhook_conn_unref);
+  gint64 now = g_get_monotonic_time ();
+
+  for (guint i = 0; i < self->conns->len; i++)
+    {
+      WebhookConn *conn = g_ptr_array_index (self->conns, i);
+
+      if (g_source_query_unix_fd (source, conn->tag) != 0
+          || (conn->deadline_us > 0 && conn->deadline_us <= now))
+        g_ptr_array_add (ready, webhook_conn_ref (conn));
+    }
+
+  for (guint i = 0; i < ready->len; i++)
+    {
+      WebhookConn *conn = g_ptr_array_index (ready, i);
+      GIOCondition revents;
+
+      if (conn->server == NULL)
+        continue;
+
+      revents = g_source_query_unix_fd (source, conn->tag);
+
+      if (conn->call == NULL)
+        {
+          /* Idle and readable: closed by the peer (or sending what nobody asked for). */
+          if (revents != 0)
+            webhook_conn_close (conn);
+          continue;
+        }
+
+      if (conn->deadline_us > 0 && conn->deadline_us <= now && revents == 0)
+        {
+          g_autofree char *problem = g_strdup_printf (_("No answer within %u seconds"),
+                                                      self->webhook_timeout_s);
+
+          webhook_conn_finish (conn, 0, problem, FALSE);
+          continue;
+        }
+
+      if (conn->connecting)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if ((revents & (G_IO_OUT | G_IO_ERR | G_IO_HUP)) == 0)
+            continue;
+          conn->connecting = FALSE;
+          if (!g_socket_check_connect_result (conn->socket, &error))
+            {
+              webhook_conn_finish (conn, 0, error->message, FALSE);
+              continue;
+            }
+          webhook_conn_write (conn);
+          continue;
+        }
+
+      if (conn->out_pos < conn->out->len)
+        {
+          if ((revents & (G_IO_OUT | G_IO_ERR | G_IO_HUP)) != 0)
+            webhook_conn_write (conn);
+          continue;
+        }
+
+      if ((revents & (G_IO_IN | G_IO_ERR | G_IO_HUP)) != 0)
+        webhook_conn_read (conn);
+    }
+
+  update_client_source (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs client_source_funcs = {
+  .dispatch = client_dispatch,
+};
+
+/* Closes every connection of the client; the calls they served are let go. */
+static void
+client_shutdown (CbSimServer *self)
+{
+  while (self->client_waiting.length > 0)
+    {
+      SimCall *call = g_queue_pop_head (&self->client_waiting);
+
+      call->queued = FALSE;
+      sim_call_unref (call);
+    }
+
+  while (self->conns->len > 0)
+    {
+      WebhookConn *conn = webhook_conn_ref (g_ptr_array_index (self->conns, 0));
+
+      if (conn->call != NULL)
+        conn->call->sending = FALSE;
+      g_clear_pointer (&conn->call, sim_call_unref);
+      webhook_conn_close (conn);
+      webhook_conn_unref (conn);
+    }
 }
 
 static void
@@ -654,11 +1357,26 @@ sim_call_pump (SimCall *call)
   g_autoptr(SoupMessage) msg = NULL;
   Delivery *delivery;
 
-  if (self == NULL || call->in_flight != NULL || call->retry_id != 0)
+  if (self == NULL || call->in_flight != NULL || call->retry_id != 0 || call->queued
+      || call->sending)
     return;
 
   if ((delivery = g_queue_peek_head (&call->deliveries)) == NULL)
     return;
+
+  if (g_strcmp0 (self->client_url, self->webhook_url) != 0)
+    {
+      /* Another address: the connections to the old one are of no use. */
+      while (self->idle_conns.length > 0)
+        webhook_conn_close (g_queue_peek_head (&self->idle_conns));
+      webhook_target_parse (self);
+    }
+
+  if (self->client_address != NULL)
+    {
+      webhook_send (self, call, FALSE);
+      return;
+    }
 
   msg = soup_message_new (SOUP_METHOD_POST, self->webhook_url);
   if (msg == NULL)
@@ -1509,6 +2227,21 @@ attach_timer_source (CbSimServer *self)
   update_timer_source (self);
 }
 
+static void
+attach_client_source (CbSimServer *self)
+{
+  g_assert (self->conns->len == 0);
+
+  if (self->client_source != NULL)
+    g_source_destroy (self->client_source);
+  g_clear_pointer (&self->client_source, g_source_unref);
+
+  self->client_source = g_source_new (&client_source_funcs, sizeof (ClientSource));
+  ((ClientSource *) self->client_source)->self = self;
+  g_source_set_name (self->client_source, "[callboard-sim] webhook connections");
+  g_source_attach (self->client_source, self->context);
+}
+
 typedef struct
 {
   CbSimServer *self;
@@ -1530,6 +2263,7 @@ sim_thread_main (gpointer data)
 
   /* Sources and connections belong to the context that is current when they are made. */
   attach_timer_source (self);
+  attach_client_source (self);
   g_clear_object (&self->webhook_session);
   self->webhook_session = soup_session_new_with_options ("max-conns", MAX_CONNECTIONS,
                                                          "max-conns-per-host", MAX_CONNECTIONS,
@@ -1668,6 +2402,11 @@ sim_shutdown (CbSimServer *self)
   if (self->webhook_session != NULL)
     soup_session_abort (self->webhook_session);
   g_clear_object (&self->webhook_session);
+
+  client_shutdown (self);
+  if (self->client_source != NULL)
+    g_source_destroy (self->client_source);
+  g_clear_pointer (&self->client_source, g_source_unref);
 }
 
 static void
@@ -1698,6 +2437,10 @@ cb_sim_server_finalize (GObject *object)
   g_clear_pointer (&self->calls, g_hash_table_unref);
   g_clear_pointer (&self->slow, g_hash_table_unref);
   g_clear_pointer (&self->timers, g_sequence_free);
+  g_clear_pointer (&self->conns, g_ptr_array_unref);
+  g_clear_object (&self->client_address);
+  g_clear_pointer (&self->client_head, g_free);
+  g_clear_pointer (&self->client_url, g_free);
   g_clear_pointer (&self->requests, g_ptr_array_unref);
   g_clear_pointer (&self->api_key, g_free);
   g_clear_pointer (&self->authorization, g_free);
@@ -1990,6 +2733,10 @@ cb_sim_server_init (CbSimServer *self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->started_cond);
   attach_timer_source (self);
+  self->conns = g_ptr_array_new_with_free_func ((GDestroyNotify) webhook_conn_unref);
+  g_queue_init (&self->idle_conns);
+  g_queue_init (&self->client_waiting);
+  attach_client_source (self);
 
   self->api_key = g_strdup ("");
   self->authorization = g_strdup ("Bearer ");
