@@ -78,6 +78,10 @@ struct _CbDialer
 
   guint                  pump_source;
   gint64                 last_pump_us;   /* monotonic */
+  /* Calls placed whose answers are read but not yet written: CbDialPlaced, written
+   * together once the main loop has read what arrived with them. */
+  GArray                *placed;
+  guint                  placed_source;
   guint                  wake_source;
   guint                  poll_source;
   guint                  clock_watch;
@@ -108,9 +112,16 @@ static void
 place_data_free (PlaceData *data)
 {
   g_object_unref (data->self);
-  cb_dial_claim_free (data->claim);
+  g_clear_pointer (&data->claim, cb_dial_claim_free);
   g_free (data->account_id);
   g_free (data);
+}
+
+static void
+dial_placed_clear (CbDialPlaced *placed)
+{
+  g_clear_pointer (&placed->claim, cb_dial_claim_free);
+  g_clear_pointer (&placed->provider_call_id, g_free);
 }
 
 static void
@@ -329,6 +340,50 @@ is_provider_side_failure (const GError *error)
     }
 }
 
+/* Writes the calls placed since the last time, and says which recipients changed. */
+static void
+record_placed (CbDialer *self)
+{
+  g_autoptr(GArray) placed = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *last_batch = NULL;
+
+  g_clear_handle_id (&self->placed_source, g_source_remove);
+  if (self->placed->len == 0)
+    return;
+
+  placed = g_steal_pointer (&self->placed);
+  self->placed = g_array_new (FALSE, FALSE, sizeof (CbDialPlaced));
+  g_array_set_clear_func (self->placed, (GDestroyNotify) dial_placed_clear);
+
+  if (!cb_store_dialer_record_calls (self->store, (CbDialPlaced *) placed->data, placed->len,
+                                     SOUP_STATUS_CREATED, now_ms (), &error))
+    g_warning ("Could not record %u calls placed (the first %s, of attempt %s): %s",
+               placed->len, g_array_index (placed, CbDialPlaced, 0).provider_call_id,
+               g_array_index (placed, CbDialPlaced, 0).claim->attempt_id, error->message);
+
+  for (guint i = 0; i < placed->len; i++)
+    {
+      CbDialClaim *claim = g_array_index (placed, CbDialPlaced, i).claim;
+
+      if (g_strcmp0 (last_batch, claim->batch_id) != 0)
+        g_signal_emit (self, signals[BATCH_CHANGED], 0, claim->batch_id);
+      last_batch = claim->batch_id;
+      g_signal_emit (self, signals[RECIPIENT_CHANGED], 0, claim->batch_id, claim->recipient_id);
+    }
+}
+
+static gboolean
+record_placed_cb (gpointer user_data)
+{
+  CbDialer *self = user_data;
+
+  self->placed_source = 0;
+  record_placed (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 place_call_cb (GObject      *object,
                GAsyncResult *result,
@@ -350,14 +405,16 @@ place_call_cb (GObject      *object,
   call_id = cb_provider_place_call_finish (CB_PROVIDER (object), result, &error);
   if (call_id != NULL)
     {
+      CbDialPlaced placed = { g_steal_pointer (&data->claim), g_steal_pointer (&call_id) };
+
       account->backoff_ms = 0;
-      if (!cb_store_dialer_record_call (self->store, claim, call_id, SOUP_STATUS_CREATED,
-                                        current, &store_error))
-        g_warning ("Could not record call %s of attempt %s: %s",
-                   call_id, claim->attempt_id, store_error->message);
-      mark_attempt (self, claim->batch_id, FALSE, NULL);
-      emit_changed (self, claim->batch_id, claim->recipient_id);
-      /* The recipient stays `dialing`: no slot opened, nothing to pump for. */
+      mark_attempt (self, placed.claim->batch_id, FALSE, NULL);
+      /* Written with the other answers of this turn of the main loop, in one
+       * transaction. The recipient stays `dialing`: no slot opened, nothing to pump
+       * for. */
+      g_array_append_val (self->placed, placed);
+      if (self->placed_source == 0)
+        self->placed_source = g_idle_add_full (G_PRIORITY_DEFAULT, record_placed_cb, self, NULL);
       place_data_free (data);
       return;
     }
@@ -1175,6 +1232,8 @@ cb_dialer_stop (CbDialer *self)
   g_return_if_fail (CB_IS_DIALER (self));
 
   self->running = FALSE;
+  /* Answers already read are written before anything else is let go. */
+  record_placed (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->pump_source, g_source_remove);
   g_clear_handle_id (&self->wake_source, g_source_remove);
@@ -1253,6 +1312,7 @@ cb_dialer_finalize (GObject *object)
   g_clear_pointer (&self->batches, g_hash_table_unref);
   g_clear_pointer (&self->accounts, g_hash_table_unref);
   g_clear_pointer (&self->polling, g_hash_table_unref);
+  g_clear_pointer (&self->placed, g_array_unref);
 
   G_OBJECT_CLASS (cb_dialer_parent_class)->finalize (object);
 }
@@ -1284,6 +1344,8 @@ cb_dialer_init (CbDialer *self)
                                          (GDestroyNotify) batch_state_free);
   self->accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->polling = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->placed = g_array_new (FALSE, FALSE, sizeof (CbDialPlaced));
+  g_array_set_clear_func (self->placed, (GDestroyNotify) dial_placed_clear);
   self->account_limit = CB_DIALER_DEFAULT_ACCOUNT_LIMIT;
   self->poll_timeout_ms = CB_DIALER_DEFAULT_POLL_TIMEOUT_MS;
 }

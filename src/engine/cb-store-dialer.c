@@ -549,37 +549,79 @@ cb_store_dialer_record_call (CbStore            *store,
                              gint64              now_ms,
                              GError            **error)
 {
+  CbDialPlaced placed = { (CbDialClaim *) claim, (char *) provider_call_id };
+
   g_return_val_if_fail (CB_IS_STORE (store), FALSE);
   g_return_val_if_fail (claim != NULL, FALSE);
   g_return_val_if_fail (provider_call_id != NULL, FALSE);
 
+  return cb_store_dialer_record_calls (store, &placed, 1, http_status, now_ms, error);
+}
+
+gboolean
+cb_store_dialer_record_calls (CbStore             *store,
+                              const CbDialPlaced  *placed,
+                              guint                n_placed,
+                              guint                http_status,
+                              gint64               now_ms,
+                              GError             **error)
+{
+  g_autoptr(GHashTable) sent = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (CB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (placed != NULL || n_placed == 0, FALSE);
+
+  for (guint i = 0; i < n_placed; i++)
+    g_return_val_if_fail (placed[i].claim != NULL && placed[i].provider_call_id != NULL, FALSE);
+
+  if (n_placed == 0)
+    return TRUE;
+
+  /* Calls placed per batch, counted with one statement each. */
+  sent = g_hash_table_new (g_str_hash, g_str_equal);
+
   if (!cb_store_begin (store, error))
     return FALSE;
 
-  if (cb_store_exec (store, error,
-                     "UPDATE attempts SET provider_call_id = ##call::string,"
-                     " http_status = ##status::gint WHERE id = ##id::string",
-                     "call", provider_call_id,
-                     "status", (int) http_status,
-                     "id", claim->attempt_id,
-                     NULL) < 0)
-    goto failed;
+  for (guint i = 0; i < n_placed; i++)
+    {
+      const CbDialClaim *claim = placed[i].claim;
+      const char *provider_call_id = placed[i].provider_call_id;
 
-  /* A fast call may have ended (and been applied) before this answer was read: the
-   * recipient then already carries the id. */
-  if (cb_store_exec (store, error,
-                     "UPDATE recipients SET provider_call_id = ##call::string,"
-                     " updated_at = ##now::gint64"
-                     " WHERE id = ##id::string AND (provider_call_id IS NULL"
-                     " OR status = 'dialing')",
-                     "call", provider_call_id,
-                     "now", now_ms,
-                     "id", claim->recipient_id,
-                     NULL) < 0)
-    goto failed;
+      if (cb_store_exec (store, error,
+                         "UPDATE attempts SET provider_call_id = ##call::string,"
+                         " http_status = ##status::gint WHERE id = ##id::string",
+                         "call", provider_call_id,
+                         "status", (int) http_status,
+                         "id", claim->attempt_id,
+                         NULL) < 0)
+        goto failed;
 
-  if (!bump_counters (store, claim->batch_id, -1, -1, 0, 0, 1, now_ms, error))
-    goto failed;
+      /* A fast call may have ended (and been applied) before this answer was read: the
+       * recipient then already carries the id. */
+      if (cb_store_exec (store, error,
+                         "UPDATE recipients SET provider_call_id = ##call::string,"
+                         " updated_at = ##now::gint64"
+                         " WHERE id = ##id::string AND (provider_call_id IS NULL"
+                         " OR status = 'dialing')",
+                         "call", provider_call_id,
+                         "now", now_ms,
+                         "id", claim->recipient_id,
+                         NULL) < 0)
+        goto failed;
+
+      g_hash_table_insert (sent, claim->batch_id,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (sent, claim->batch_id)) + 1));
+    }
+
+  g_hash_table_iter_init (&iter, sent);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (!bump_counters (store, key, -1, -1, 0, 0, (int) GPOINTER_TO_UINT (value), now_ms, error))
+        goto failed;
+    }
 
   return cb_store_commit (store, error);
 

@@ -132,6 +132,20 @@ gboolean          cb_store_dialer_record_call    (CbStore          *store,
 /* The request was refused before any call was placed (429, or the key was refused):
  * the attempt is closed with @outcome and @error_text, and the recipient goes back to
  * `pending` at @next_attempt_ms without using one of its retries. */
+/* A call placed for @claim: the provider's id for it. */
+typedef struct
+{
+  CbDialClaim *claim;
+  char        *provider_call_id;
+} CbDialPlaced;
+
+/* cb_store_dialer_record_call() for @n_placed calls, in one transaction. */
+gboolean          cb_store_dialer_record_calls   (CbStore          *store,
+                                                  const CbDialPlaced *placed,
+                                                  guint             n_placed,
+                                                  guint             http_status,
+                                                  gint64            now_ms,
+                                                  GError          **error);
 gboolean          cb_store_dialer_release        (CbStore          *store,
                                                   const CbDialClaim *claim,
                                                   guint             http_status,
