@@ -28,6 +28,7 @@ struct _CbBatchDetail
   CbBatch            *batch;
   CbRecipientList    *recipients;
   GtkSingleSelection *selection;
+  CbRecipientItem    *shown_item;
   char               *status_css;
 
   AdwFlap            *flap;
@@ -382,11 +383,110 @@ setup_vars_cell_cb (GtkSignalListItemFactory *factory,
   new_cell (item, 0.f, "dim-label");
 }
 
-static void
-bind_text (GtkListItem *item,
-           const char  *text)
+/* What each column shows of a recipient. */
+typedef enum
 {
-  set_label (GTK_LABEL (gtk_list_item_get_child (item)), text ? text : "");
+  CELL_ROW,
+  CELL_PHONE,
+  CELL_STATUS,
+  CELL_ATTEMPTS,
+  CELL_OUTCOME,
+  CELL_DURATION,
+  CELL_VARS,
+} CellKind;
+
+static void
+update_cell (GtkLabel    *label,
+             CellKind     kind,
+             CbRecipient *recipient)
+{
+  g_autofree char *owned = NULL;
+  const char *text = NULL;
+  char number[16];
+
+  switch (kind)
+    {
+    case CELL_ROW:
+      g_snprintf (number, sizeof number, "%u", cb_recipient_get_row (recipient));
+      text = number;
+      break;
+    case CELL_PHONE:
+      text = cb_recipient_get_phone (recipient);
+      break;
+    case CELL_STATUS:
+      text = recipient_status_label (cb_recipient_get_status (recipient));
+      break;
+    case CELL_ATTEMPTS:
+      g_snprintf (number, sizeof number, "%u", cb_recipient_get_attempts (recipient));
+      text = number;
+      break;
+    case CELL_OUTCOME:
+      text = cb_recipient_get_outcome (recipient);
+      if (text == NULL)
+        text = cb_recipient_get_error (recipient);
+      break;
+    case CELL_DURATION:
+      text = owned = format_duration (cb_recipient_get_duration_ms (recipient));
+      break;
+    case CELL_VARS:
+      text = owned = format_vars (cb_recipient_get_dynamic_vars (recipient));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  set_label (label, text ? text : "");
+}
+
+static GQuark
+cell_kind_quark (void)
+{
+  return g_quark_from_static_string ("callboard-cell-kind");
+}
+
+/* A shown recipient changed in the store: its row stays, its cell follows. */
+static void
+cell_recipient_changed_cb (CbRecipientItem *item,
+                           GParamSpec      *pspec,
+                           GtkLabel        *label)
+{
+  CellKind kind = GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (label), cell_kind_quark ()));
+
+  update_cell (label, kind, cb_recipient_item_get_recipient (item));
+}
+
+/* @live: whether the column shows what a call changes (the row, the number and the
+ * variables never change). */
+static void
+bind_cell (GtkListItem *list_item,
+           CellKind     kind,
+           gboolean     live)
+{
+  CbRecipientItem *item = gtk_list_item_get_item (list_item);
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
+
+  if (item == NULL)
+    return;
+
+  update_cell (label, kind, cb_recipient_item_get_recipient (item));
+  if (live)
+    {
+      g_object_set_qdata (G_OBJECT (label), cell_kind_quark (), GINT_TO_POINTER (kind));
+      g_signal_connect_object (item, "notify::recipient",
+                               G_CALLBACK (cell_recipient_changed_cb), label, 0);
+    }
+}
+
+static void
+unbind_live_cell_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item,
+                     CbBatchDetail            *self)
+{
+  gpointer item = gtk_list_item_get_item (list_item);
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+
+  if (item != NULL && label != NULL)
+    g_signal_handlers_disconnect_by_func (item, cell_recipient_changed_cb, label);
 }
 
 static void
@@ -394,14 +494,7 @@ bind_row_cell_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *item,
                   CbBatchDetail            *self)
 {
-  CbRecipient *recipient = gtk_list_item_get_item (item);
-  char text[16];
-
-  if (recipient == NULL)
-    return;
-
-  g_snprintf (text, sizeof text, "%u", cb_recipient_get_row (recipient));
-  bind_text (item, text);
+  bind_cell (item, CELL_ROW, FALSE);
 }
 
 static void
@@ -409,10 +502,7 @@ bind_phone_cell_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *item,
                     CbBatchDetail            *self)
 {
-  CbRecipient *recipient = gtk_list_item_get_item (item);
-
-  if (recipient != NULL)
-    bind_text (item, cb_recipient_get_phone (recipient));
+  bind_cell (item, CELL_PHONE, FALSE);
 }
 
 static void
@@ -420,10 +510,7 @@ bind_status_cell_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *item,
                      CbBatchDetail            *self)
 {
-  CbRecipient *recipient = gtk_list_item_get_item (item);
-
-  if (recipient != NULL)
-    bind_text (item, recipient_status_label (cb_recipient_get_status (recipient)));
+  bind_cell (item, CELL_STATUS, TRUE);
 }
 
 static void
@@ -431,14 +518,7 @@ bind_attempts_cell_cb (GtkSignalListItemFactory *factory,
                        GtkListItem              *item,
                        CbBatchDetail            *self)
 {
-  CbRecipient *recipient = gtk_list_item_get_item (item);
-  char text[16];
-
-  if (recipient == NULL)
-    return;
-
-  g_snprintf (text, sizeof text, "%u", cb_recipient_get_attempts (recipient));
-  bind_text (item, text);
+  bind_cell (item, CELL_ATTEMPTS, TRUE);
 }
 
 static void
@@ -446,14 +526,7 @@ bind_outcome_cell_cb (GtkSignalListItemFactory *factory,
                       GtkListItem              *item,
                       CbBatchDetail            *self)
 {
-  CbRecipient *recipient = gtk_list_item_get_item (item);
-  const char *outcome;
-
-  if (recipient == NULL)
-    return;
-
-  outcome = cb_recipient_get_outcome (recipient);
-  bind_text (item, outcome != NULL ? outcome : cb_recipient_get_error (recipient));
+  bind_cell (item, CELL_OUTCOME, TRUE);
 }
 
 static void
@@ -461,14 +534,7 @@ bind_duration_cell_cb (GtkSignalListItemFactory *factory,
                        GtkListItem              *item,
                        CbBatchDetail            *self)
 {
-  CbRecipient *recipient = gtk_list_item_get_item (item);
-  g_autofree char *text = NULL;
-
-  if (recipient == NULL)
-    return;
-
-  text = format_duration (cb_recipient_get_duration_ms (recipient));
-  bind_text (item, text);
+  bind_cell (item, CELL_DURATION, TRUE);
 }
 
 static void
@@ -476,14 +542,7 @@ bind_vars_cell_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *item,
                    CbBatchDetail            *self)
 {
-  CbRecipient *recipient = gtk_list_item_get_item (item);
-  g_autofree char *text = NULL;
-
-  if (recipient == NULL)
-    return;
-
-  text = format_vars (cb_recipient_get_dynamic_vars (recipient));
-  bind_text (item, text);
+  bind_cell (item, CELL_VARS, FALSE);
 }
 
 static void
@@ -631,11 +690,30 @@ show_recipient (CbBatchDetail *self,
 }
 
 static void
+shown_recipient_changed_cb (CbBatchDetail *self)
+{
+  show_recipient (self, cb_recipient_item_get_recipient (self->shown_item));
+}
+
+static void
 selection_changed_cb (CbBatchDetail *self)
 {
-  CbRecipient *recipient = gtk_single_selection_get_selected_item (self->selection);
+  CbRecipientItem *item = gtk_single_selection_get_selected_item (self->selection);
 
-  show_recipient (self, recipient);
+  /* The panel follows the selected recipient's changes as its row does. */
+  if (item != self->shown_item)
+    {
+      if (self->shown_item != NULL)
+        g_signal_handlers_disconnect_by_func (self->shown_item, shown_recipient_changed_cb,
+                                              self);
+      g_set_object (&self->shown_item, item);
+      if (item != NULL)
+        g_signal_connect_object (item, "notify::recipient",
+                                 G_CALLBACK (shown_recipient_changed_cb), self,
+                                 G_CONNECT_SWAPPED);
+    }
+
+  show_recipient (self, item != NULL ? cb_recipient_item_get_recipient (item) : NULL);
 }
 
 static void
@@ -841,6 +919,9 @@ cb_batch_detail_dispose (GObject *object)
 
   if (self->selection != NULL)
     gtk_single_selection_set_model (self->selection, NULL);
+  if (self->shown_item != NULL)
+    g_signal_handlers_disconnect_by_func (self->shown_item, shown_recipient_changed_cb, self);
+  g_clear_object (&self->shown_item);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_BATCH_DETAIL);
   g_clear_object (&self->recipients);
   g_clear_object (&self->batch);
@@ -923,6 +1004,7 @@ cb_batch_detail_class_init (CbBatchDetailClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, bind_outcome_cell_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_duration_cell_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_vars_cell_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unbind_live_cell_cb);
 
   gtk_widget_class_install_action (widget_class, "detail.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "detail.open-report", "s", open_report_action);
@@ -1036,15 +1118,11 @@ cb_batch_detail_update (CbBatchDetail      *self,
   g_set_object (&self->batch, batch);
   update_header (self);
 
+  /* The selection stays on its recipient, whose item is the same object. */
   if (recipient_ids != NULL && recipient_ids[0] != NULL)
     {
-      guint selected = gtk_single_selection_get_selected (self->selection);
-
       cb_recipient_list_refresh (self->recipients, recipient_ids);
       update_shown (self);
-      if (selected != GTK_INVALID_LIST_POSITION &&
-          gtk_single_selection_get_selected (self->selection) != selected)
-        gtk_single_selection_set_selected (self->selection, selected);
     }
 }
 

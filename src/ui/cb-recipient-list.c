@@ -15,10 +15,137 @@
 /* Pages kept before the least recently used is dropped: a few screens either way. */
 #define MAX_PAGES 64
 
+/* The items */
+
+struct _CbRecipientItem
+{
+  GObject      parent_instance;
+
+  char        *id;
+  CbRecipient *recipient;
+  /* Where the list last read it */
+  guint        position;
+};
+
+enum {
+  ITEM_PROP_0,
+  ITEM_PROP_RECIPIENT,
+  N_ITEM_PROPS
+};
+
+static GParamSpec *item_properties[N_ITEM_PROPS];
+
+G_DEFINE_FINAL_TYPE (CbRecipientItem, cb_recipient_item, G_TYPE_OBJECT)
+
+static void
+cb_recipient_item_finalize (GObject *object)
+{
+  CbRecipientItem *self = (CbRecipientItem *)object;
+
+  g_clear_pointer (&self->id, g_free);
+  g_clear_object (&self->recipient);
+
+  G_OBJECT_CLASS (cb_recipient_item_parent_class)->finalize (object);
+}
+
+static void
+cb_recipient_item_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  CbRecipientItem *self = CB_RECIPIENT_ITEM (object);
+
+  switch (prop_id)
+    {
+    case ITEM_PROP_RECIPIENT:
+      g_value_set_object (value, self->recipient);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_recipient_item_class_init (CbRecipientItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = cb_recipient_item_finalize;
+  object_class->get_property = cb_recipient_item_get_property;
+
+  item_properties[ITEM_PROP_RECIPIENT] =
+    g_param_spec_object ("recipient", NULL, NULL, CB_TYPE_RECIPIENT,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_ITEM_PROPS, item_properties);
+}
+
+static void
+cb_recipient_item_init (CbRecipientItem *self)
+{
+}
+
+CbRecipient *
+cb_recipient_item_get_recipient (CbRecipientItem *self)
+{
+  g_return_val_if_fail (CB_IS_RECIPIENT_ITEM (self), NULL);
+
+  return self->recipient;
+}
+
+static gboolean
+same_time (GDateTime *a,
+           GDateTime *b)
+{
+  return a == b || (a != NULL && b != NULL && g_date_time_equal (a, b));
+}
+
+/* Whether anything a recipient shows differs: most of a page read again is unchanged. */
+static gboolean
+same_recipient (CbRecipient *a,
+                CbRecipient *b)
+{
+  return cb_recipient_get_status (a) == cb_recipient_get_status (b) &&
+         cb_recipient_get_attempts (a) == cb_recipient_get_attempts (b) &&
+         cb_recipient_get_max_retries (a) == cb_recipient_get_max_retries (b) &&
+         cb_recipient_get_duration_ms (a) == cb_recipient_get_duration_ms (b) &&
+         cb_recipient_get_row (a) == cb_recipient_get_row (b) &&
+         g_strcmp0 (cb_recipient_get_outcome (a), cb_recipient_get_outcome (b)) == 0 &&
+         g_strcmp0 (cb_recipient_get_error (a), cb_recipient_get_error (b)) == 0 &&
+         g_strcmp0 (cb_recipient_get_disconnection_reason (a),
+                    cb_recipient_get_disconnection_reason (b)) == 0 &&
+         g_strcmp0 (cb_recipient_get_provider_call_id (a),
+                    cb_recipient_get_provider_call_id (b)) == 0 &&
+         g_strcmp0 (cb_recipient_get_phone (a), cb_recipient_get_phone (b)) == 0 &&
+         g_strcmp0 (cb_recipient_get_raw_phone (a), cb_recipient_get_raw_phone (b)) == 0 &&
+         g_strcmp0 (cb_recipient_get_dynamic_vars (a), cb_recipient_get_dynamic_vars (b)) == 0 &&
+         g_strcmp0 (cb_recipient_get_transcript (a), cb_recipient_get_transcript (b)) == 0 &&
+         g_strcmp0 (cb_recipient_get_analysis (a), cb_recipient_get_analysis (b)) == 0 &&
+         same_time (cb_recipient_get_next_attempt_at (a), cb_recipient_get_next_attempt_at (b)) &&
+         same_time (cb_recipient_get_started_at (a), cb_recipient_get_started_at (b)) &&
+         same_time (cb_recipient_get_ended_at (a), cb_recipient_get_ended_at (b));
+}
+
+static void
+item_set_recipient (CbRecipientItem *self,
+                    CbRecipient     *recipient)
+{
+  g_assert (CB_IS_RECIPIENT_ITEM (self));
+  g_assert (CB_IS_RECIPIENT (recipient));
+
+  if (self->recipient != NULL && same_recipient (self->recipient, recipient))
+    return;
+
+  g_set_object (&self->recipient, recipient);
+  g_object_notify_by_pspec (G_OBJECT (self), item_properties[ITEM_PROP_RECIPIENT]);
+}
+
+/* The list */
+
 typedef struct
 {
   guint      index;
-  GPtrArray *items;   /* CbRecipient* */
+  GPtrArray *items;   /* CbRecipientItem* */
   gint64     used;
 } Page;
 
@@ -36,6 +163,9 @@ struct _CbRecipientList
   guint            n_items;
   GHashTable      *pages;   /* page index → Page* */
   gint64           clock;
+  /* Every item alive, in a page or held elsewhere (a table's row): recipient id →
+   * CbRecipientItem*, unowned, removed as each is disposed. */
+  GHashTable      *items;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -106,6 +236,44 @@ drop_oldest_page (CbRecipientList *self)
     g_hash_table_remove (self->pages, oldest);
 }
 
+/* Weak references are notified as the item is disposed, before its id is freed. */
+static void
+item_disposed_cb (gpointer  data,
+                  GObject  *where_the_object_was)
+{
+  CbRecipientList *self = data;
+  CbRecipientItem *item = (CbRecipientItem *)where_the_object_was;
+
+  if (g_hash_table_lookup (self->items, item->id) == item)
+    g_hash_table_remove (self->items, item->id);
+}
+
+/* The item of @recipient: the one already alive, if any, brought up to date. */
+static CbRecipientItem *
+dup_item (CbRecipientList *self,
+          CbRecipient     *recipient,
+          guint            position)
+{
+  CbRecipientItem *item = g_hash_table_lookup (self->items, cb_recipient_get_id (recipient));
+
+  if (item != NULL)
+    {
+      g_object_ref (item);
+      item->position = position;
+      item_set_recipient (item, recipient);
+      return item;
+    }
+
+  item = g_object_new (CB_TYPE_RECIPIENT_ITEM, NULL);
+  item->position = position;
+  item->id = g_strdup (cb_recipient_get_id (recipient));
+  item->recipient = g_object_ref (recipient);
+  g_hash_table_insert (self->items, item->id, item);
+  g_object_weak_ref (G_OBJECT (item), item_disposed_cb, self);
+
+  return item;
+}
+
 static Page *
 load_page (CbRecipientList *self,
            guint            index)
@@ -124,7 +292,8 @@ load_page (CbRecipientList *self,
       return NULL;
     }
 
-  if (g_hash_table_size (self->pages) >= MAX_PAGES)
+  if (!g_hash_table_contains (self->pages, GUINT_TO_POINTER (index)) &&
+      g_hash_table_size (self->pages) >= MAX_PAGES)
     drop_oldest_page (self);
 
   page = g_new0 (Page, 1);
@@ -132,7 +301,11 @@ load_page (CbRecipientList *self,
   n = g_list_model_get_n_items (model);
   page->items = g_ptr_array_new_full (n, g_object_unref);
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (page->items, g_list_model_get_item (model, i));
+    {
+      g_autoptr(CbRecipient) recipient = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (page->items, dup_item (self, recipient, index * PAGE_SIZE + i));
+    }
   page->used = ++self->clock;
   g_hash_table_replace (self->pages, GUINT_TO_POINTER (index), page);
 
@@ -142,7 +315,7 @@ load_page (CbRecipientList *self,
 static GType
 get_item_type (GListModel *model)
 {
-  return CB_TYPE_RECIPIENT;
+  return CB_TYPE_RECIPIENT_ITEM;
 }
 
 static guint
@@ -185,11 +358,18 @@ static void
 cb_recipient_list_finalize (GObject *object)
 {
   CbRecipientList *self = (CbRecipientList *)object;
+  GHashTableIter iter;
+  gpointer value;
 
+  /* Items a table still holds outlive the list. */
+  g_clear_pointer (&self->pages, g_hash_table_unref);
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_object_weak_unref (value, item_disposed_cb, self);
+  g_clear_pointer (&self->items, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_pointer (&self->batch_id, g_free);
   g_clear_pointer (&self->search, g_free);
-  g_clear_pointer (&self->pages, g_hash_table_unref);
 
   G_OBJECT_CLASS (cb_recipient_list_parent_class)->finalize (object);
 }
@@ -205,6 +385,7 @@ cb_recipient_list_init (CbRecipientList *self)
 {
   self->status = -1;
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, page_free);
+  self->items = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 CbRecipientList *
@@ -284,14 +465,12 @@ cb_recipient_list_refresh (CbRecipientList    *self,
 {
   g_autoptr(GArray) touched = NULL;
   g_autoptr(GArray) positions = NULL;
-  g_autoptr(GHashTable) ids = NULL;
-  GHashTableIter iter;
-  gpointer value;
 
   g_return_if_fail (CB_IS_RECIPIENT_LIST (self));
 
   /* A change of status moves rows in or out of a status filter, and any change may move
-   * rows in an order other than the spreadsheet's. */
+   * rows in an order other than the spreadsheet's. The items of the rows still listed are
+   * the same objects again, so a table keeps their rows as they are. */
   if (self->status >= 0 || self->sort != CB_RECIPIENT_SORT_ROW ||
       self->search != NULL || recipient_ids == NULL)
     {
@@ -299,43 +478,50 @@ cb_recipient_list_refresh (CbRecipientList    *self,
       return;
     }
 
-  ids = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; recipient_ids[i] != NULL; i++)
-    g_hash_table_add (ids, (gpointer)recipient_ids[i]);
-
-  /* The cached pages holding a changed recipient, and each changed position: the order is
-   * the spreadsheet's with nothing filtered, so positions stay where they are. */
+  /* The pages holding a changed recipient that is read or shown: the order is the
+   * spreadsheet's with nothing filtered, so each stays where it was last read. */
   touched = g_array_new (FALSE, FALSE, sizeof (guint));
-  positions = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_hash_table_iter_init (&iter, self->pages);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  for (guint i = 0; recipient_ids[i] != NULL; i++)
     {
-      Page *page = value;
-      gboolean page_touched = FALSE;
+      CbRecipientItem *item = g_hash_table_lookup (self->items, recipient_ids[i]);
 
-      for (guint i = 0; i < page->items->len; i++)
+      if (item != NULL)
         {
-          CbRecipient *recipient = g_ptr_array_index (page->items, i);
+          guint index = item->position / PAGE_SIZE;
 
-          if (g_hash_table_contains (ids, cb_recipient_get_id (recipient)))
-            {
-              guint position = page->index * PAGE_SIZE + i;
-
-              g_array_append_val (positions, position);
-              page_touched = TRUE;
-            }
+          g_array_append_val (touched, index);
         }
+    }
+  g_array_sort (touched, compare_positions);
 
-      if (page_touched)
-        g_array_append_val (touched, page->index);
+  /* Each page read again updates its items in place; a position whose item is another
+   * (a recipient deleted meanwhile) changes in the model. */
+  positions = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < touched->len; i++)
+    {
+      guint index = g_array_index (touched, guint, i);
+      g_autoptr(GPtrArray) before = NULL;
+      Page *old;
+      Page *page;
+
+      if (i > 0 && index == g_array_index (touched, guint, i - 1))
+        continue;
+
+      if ((old = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index))) != NULL)
+        before = g_ptr_array_ref (old->items);
+      if (!(page = load_page (self, index)) || before == NULL)
+        continue;
+
+      for (guint j = 0; j < MAX (before->len, page->items->len); j++)
+        if (j >= before->len || j >= page->items->len ||
+            g_ptr_array_index (before, j) != g_ptr_array_index (page->items, j))
+          {
+            guint position = index * PAGE_SIZE + j;
+
+            g_array_append_val (positions, position);
+          }
     }
 
-  for (guint i = 0; i < touched->len; i++)
-    load_page (self, g_array_index (touched, guint, i));
-
-  /* Only the changed rows are rebound, in runs of consecutive positions: a whole page
-   * would rebuild every visible row on each update. */
-  g_array_sort (positions, compare_positions);
   for (guint i = 0; i < positions->len;)
     {
       guint first = g_array_index (positions, guint, i);

@@ -10,12 +10,23 @@
 
 #include <gio/gio.h>
 
+#include "cb-recipient.h"
 #include "cb-store-catalog.h"
 
 G_BEGIN_DECLS
 
+#define CB_TYPE_RECIPIENT_ITEM (cb_recipient_item_get_type ())
+
+/* One recipient of the list: the same object for as long as anything holds it, whatever
+ * the list reads again, so that a table only redraws what changed. Its "recipient" is
+ * replaced (and notified) when the recipient changed in the store. */
+G_DECLARE_FINAL_TYPE (CbRecipientItem, cb_recipient_item, CB, RECIPIENT_ITEM, GObject)
+
+CbRecipient     *cb_recipient_item_get_recipient (CbRecipientItem *self);
+
 #define CB_TYPE_RECIPIENT_LIST (cb_recipient_list_get_type ())
 
+/* A list of CbRecipientItem. */
 G_DECLARE_FINAL_TYPE (CbRecipientList, cb_recipient_list, CB, RECIPIENT_LIST, GObject)
 
 CbRecipientList *cb_recipient_list_new        (CbStore          *store,
@@ -28,7 +39,8 @@ void             cb_recipient_list_set_query  (CbRecipientList  *self,
                                                CbRecipientSort   sort,
                                                gboolean          descending);
 /* Some recipients changed in the store: re-reads the pages that hold them (or everything
- * when the filter or the order depends on what changed). */
+ * when the filter or the order depends on what changed). The items of recipients still
+ * listed stay the same objects; only their "recipient" changes. */
 void             cb_recipient_list_refresh    (CbRecipientList  *self,
                                                const char * const *recipient_ids);
 /* How many pages of recipients are held in memory. */
