@@ -322,63 +322,95 @@ cb_store_dialer_next_due (CbStore     *store,
   return MAX (next, now_ms);
 }
 
+/* Marks the recipient of @claim `dialing` and writes its attempt row. */
 static gboolean
-claim_one_locked (CbStore      *store,
-                  const char   *batch_id,
-                  const char   *recipient_id,
-                  gint64        now_ms,
-                  char        **attempt_id_out,
-                  guint        *number_out,
-                  GError      **error)
+claim_one_locked (CbStore            *store,
+                  const CbDialClaim  *claim,
+                  gint64              now_ms,
+                  GError            **error)
 {
-  g_autoptr(GdaDataModel) model = NULL;
-  g_autofree char *attempt_id = NULL;
-  gint64 number;
   int n;
-
-  model = cb_store_select (store, error,
-                           "SELECT COALESCE (MAX (number), 0) + 1 FROM attempts"
-                           " WHERE recipient_id = ##id::string",
-                           "id", recipient_id,
-                           NULL);
-  if (model == NULL)
-    return FALSE;
-  number = cb_store_model_get_int64 (model, 0, 0, 1);
-
-  attempt_id = cb_store_new_id ("att");
 
   n = cb_store_exec (store, error,
                      "UPDATE recipients SET status = 'dialing', attempts = attempts + 1,"
                      " next_attempt_at = NULL, error = NULL, updated_at = ##now::gint64"
                      " WHERE id = ##id::string AND status = 'pending'",
                      "now", now_ms,
-                     "id", recipient_id,
+                     "id", claim->recipient_id,
                      NULL);
   if (n < 0)
     return FALSE;
   if (n == 0)
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_CONFLICT,
-                   _("Recipient “%s” is no longer pending"), recipient_id);
+                   _("Recipient “%s” is no longer pending"), claim->recipient_id);
       return FALSE;
     }
 
-  if (cb_store_exec (store, error,
-                     "INSERT INTO attempts (id, recipient_id, batch_id, number, started_at)"
-                     " VALUES (##id::string, ##rcp::string, ##batch::string, ##n::gint,"
-                     " ##now::gint64)",
-                     "id", attempt_id,
-                     "rcp", recipient_id,
-                     "batch", batch_id,
-                     "n", (int) number,
+  return cb_store_exec (store, error,
+                        "INSERT INTO attempts (id, recipient_id, batch_id, number, started_at)"
+                        " VALUES (##id::string, ##rcp::string, ##batch::string, ##n::gint,"
+                        " ##now::gint64)",
+                        "id", claim->attempt_id,
+                        "rcp", claim->recipient_id,
+                        "batch", claim->batch_id,
+                        "n", (int) claim->attempt_number,
+                        "now", now_ms,
+                        NULL) >= 0;
+}
+
+/* claim_one_locked() for every claim of @claims, with one statement per table: a JSON
+ * array [[attempt id, recipient id, number], …] expanded by json_each(). */
+static gboolean
+claim_all_json_locked (CbStore    *store,
+                       const char *batch_id,
+                       GPtrArray  *claims,
+                       gint64      now_ms,
+                       GError    **error)
+{
+  g_autoptr(GString) rows = g_string_new ("[");
+  int n;
+
+  for (guint i = 0; i < claims->len; i++)
+    {
+      CbDialClaim *claim = g_ptr_array_index (claims, i);
+
+      g_string_append (rows, i > 0 ? ",[" : "[");
+      cb_store_append_json_string (rows, claim->attempt_id, -1);
+      g_string_append_c (rows, ',');
+      cb_store_append_json_string (rows, claim->recipient_id, -1);
+      g_string_append_printf (rows, ",%u]", claim->attempt_number);
+    }
+  g_string_append_c (rows, ']');
+
+  n = cb_store_exec (store, error,
+                     "UPDATE recipients SET status = 'dialing', attempts = attempts + 1,"
+                     " next_attempt_at = NULL, error = NULL, updated_at = ##now::gint64"
+                     " FROM json_each (##rows::string) AS j"
+                     " WHERE recipients.id = json_extract (j.value, '$[1]')"
+                     " AND recipients.status = 'pending'",
                      "now", now_ms,
-                     NULL) < 0)
+                     "rows", rows->str,
+                     NULL);
+  if (n < 0)
     return FALSE;
+  if ((guint) n != claims->len)
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_CONFLICT,
+                   _("%u of the %u recipients claimed in batch “%s” are no longer pending"),
+                   claims->len - (guint) n, claims->len, batch_id);
+      return FALSE;
+    }
 
-  *attempt_id_out = g_steal_pointer (&attempt_id);
-  *number_out = (guint) number;
-
-  return TRUE;
+  return cb_store_exec (store, error,
+                        "INSERT INTO attempts (id, recipient_id, batch_id, number, started_at)"
+                        " SELECT json_extract (value, '$[0]'), json_extract (value, '$[1]'),"
+                        " ##batch::string, json_extract (value, '$[2]'), ##now::gint64"
+                        " FROM json_each (##rows::string)",
+                        "batch", batch_id,
+                        "now", now_ms,
+                        "rows", rows->str,
+                        NULL) >= 0;
 }
 
 GPtrArray *
@@ -415,7 +447,9 @@ cb_store_dialer_claim (CbStore           *store,
    * windows may hold some back. One statement per limit, each prepared once. */
   if (window_func == NULL && max <= 4)
     model = cb_store_select (store, error,
-                             "SELECT r.id, r.phone, r.dynamic_vars, s.number"
+                             "SELECT r.id, r.phone, r.dynamic_vars, s.number,"
+                             " (SELECT COALESCE (MAX (a.number), 0) + 1 FROM attempts a"
+                             "  WHERE a.recipient_id = r.id)"
                              " FROM recipients r LEFT JOIN suppressions s ON s.number = r.phone"
                              " WHERE r.batch_id = ##id::string AND r.status = 'pending'"
                              " AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ##now::gint64)"
@@ -425,7 +459,9 @@ cb_store_dialer_claim (CbStore           *store,
                              NULL);
   else if (window_func == NULL && max <= 32)
     model = cb_store_select (store, error,
-                             "SELECT r.id, r.phone, r.dynamic_vars, s.number"
+                             "SELECT r.id, r.phone, r.dynamic_vars, s.number,"
+                             " (SELECT COALESCE (MAX (a.number), 0) + 1 FROM attempts a"
+                             "  WHERE a.recipient_id = r.id)"
                              " FROM recipients r LEFT JOIN suppressions s ON s.number = r.phone"
                              " WHERE r.batch_id = ##id::string AND r.status = 'pending'"
                              " AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ##now::gint64)"
@@ -435,7 +471,9 @@ cb_store_dialer_claim (CbStore           *store,
                              NULL);
   else
     model = cb_store_select (store, error,
-                             "SELECT r.id, r.phone, r.dynamic_vars, s.number"
+                             "SELECT r.id, r.phone, r.dynamic_vars, s.number,"
+                             " (SELECT COALESCE (MAX (a.number), 0) + 1 FROM attempts a"
+                             "  WHERE a.recipient_id = r.id)"
                              " FROM recipients r LEFT JOIN suppressions s ON s.number = r.phone"
                              " WHERE r.batch_id = ##id::string AND r.status = 'pending'"
                              " AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ##now::gint64)"
@@ -491,13 +529,26 @@ cb_store_dialer_claim (CbStore           *store,
       claim = g_new0 (CbDialClaim, 1);
       claim->batch_id = g_strdup (batch_id);
       claim->recipient_id = g_strdup (recipient_id);
+      claim->attempt_id = cb_store_new_id ("att");
+      claim->attempt_number = (guint) cb_store_model_get_int64 (model, 4, i, 1);
       claim->phone = g_strdup (phone);
       claim->dynamic_vars = g_strdup (cb_store_model_get_string (model, 2, i));
       g_ptr_array_add (claims, claim);
+    }
 
-      if (!claim_one_locked (store, batch_id, recipient_id, now_ms,
-                             &claim->attempt_id, &claim->attempt_number, error))
+  /* Each recipient `dialing` with its attempt row. */
+  if (claims->len > 0 && cb_store_get_bulk_json (store))
+    {
+      if (!claim_all_json_locked (store, batch_id, claims, now_ms, error))
         goto failed;
+    }
+  else
+    {
+      for (guint i = 0; i < claims->len; i++)
+        {
+          if (!claim_one_locked (store, g_ptr_array_index (claims, i), now_ms, error))
+            goto failed;
+        }
     }
 
   if (claims->len > 0
@@ -558,6 +609,15 @@ cb_store_dialer_record_call (CbStore            *store,
   return cb_store_dialer_record_calls (store, &placed, 1, http_status, now_ms, error);
 }
 
+/* Adds one to the calls placed in @batch_id, counted in @sent (batch id → count). */
+static void
+count_sent (GHashTable *sent,
+            char       *batch_id)
+{
+  g_hash_table_insert (sent, batch_id,
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (sent, batch_id)) + 1));
+}
+
 gboolean
 cb_store_dialer_record_calls (CbStore             *store,
                               const CbDialPlaced  *placed,
@@ -567,6 +627,7 @@ cb_store_dialer_record_calls (CbStore             *store,
                               GError             **error)
 {
   g_autoptr(GHashTable) sent = NULL;
+  g_autoptr(GString) rows = NULL;
   GHashTableIter iter;
   gpointer key, value;
 
@@ -581,19 +642,63 @@ cb_store_dialer_record_calls (CbStore             *store,
 
   /* Calls placed per batch, counted with one statement each. */
   sent = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < n_placed; i++)
+    count_sent (sent, placed[i].claim->batch_id);
+
+  if (cb_store_get_bulk_json (store))
+    {
+      /* One statement per table: [[attempt id, recipient id, call id], …]. */
+      rows = g_string_new ("[");
+      for (guint i = 0; i < n_placed; i++)
+        {
+          g_string_append (rows, i > 0 ? ",[" : "[");
+          cb_store_append_json_string (rows, placed[i].claim->attempt_id, -1);
+          g_string_append_c (rows, ',');
+          cb_store_append_json_string (rows, placed[i].claim->recipient_id, -1);
+          g_string_append_c (rows, ',');
+          cb_store_append_json_string (rows, placed[i].provider_call_id, -1);
+          g_string_append_c (rows, ']');
+        }
+      g_string_append_c (rows, ']');
+    }
 
   if (!cb_store_begin (store, error))
     return FALSE;
 
-  for (guint i = 0; i < n_placed; i++)
+  if (rows != NULL)
+    {
+      if (cb_store_exec (store, error,
+                         "UPDATE attempts SET provider_call_id = json_extract (j.value, '$[2]'),"
+                         " http_status = ##status::gint"
+                         " FROM json_each (##rows::string) AS j"
+                         " WHERE attempts.id = json_extract (j.value, '$[0]')",
+                         "status", (int) http_status,
+                         "rows", rows->str,
+                         NULL) < 0)
+        goto failed;
+
+      /* As below, one recipient at a time. */
+      if (cb_store_exec (store, error,
+                         "UPDATE recipients SET provider_call_id = json_extract (j.value, '$[2]'),"
+                         " updated_at = ##now::gint64"
+                         " FROM json_each (##rows::string) AS j"
+                         " WHERE recipients.id = json_extract (j.value, '$[1]')"
+                         " AND (recipients.provider_call_id IS NULL"
+                         " OR recipients.status = 'dialing')",
+                         "now", now_ms,
+                         "rows", rows->str,
+                         NULL) < 0)
+        goto failed;
+    }
+
+  for (guint i = 0; rows == NULL && i < n_placed; i++)
     {
       const CbDialClaim *claim = placed[i].claim;
-      const char *provider_call_id = placed[i].provider_call_id;
 
       if (cb_store_exec (store, error,
                          "UPDATE attempts SET provider_call_id = ##call::string,"
                          " http_status = ##status::gint WHERE id = ##id::string",
-                         "call", provider_call_id,
+                         "call", placed[i].provider_call_id,
                          "status", (int) http_status,
                          "id", claim->attempt_id,
                          NULL) < 0)
@@ -606,14 +711,11 @@ cb_store_dialer_record_calls (CbStore             *store,
                          " updated_at = ##now::gint64"
                          " WHERE id = ##id::string AND (provider_call_id IS NULL"
                          " OR status = 'dialing')",
-                         "call", provider_call_id,
+                         "call", placed[i].provider_call_id,
                          "now", now_ms,
                          "id", claim->recipient_id,
                          NULL) < 0)
         goto failed;
-
-      g_hash_table_insert (sent, claim->batch_id,
-                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (sent, claim->batch_id)) + 1));
     }
 
   g_hash_table_iter_init (&iter, sent);
