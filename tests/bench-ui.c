@@ -264,6 +264,12 @@ typedef struct
   double  paint_cpu_start;
   double  max_paint;
   double  max_paint_cpu;
+  guint   paints_over_50ms;
+  /* Each frame's phases, in main-thread CPU time: the update and layout phases (animations,
+   * measuring and allocating), then the paint phase (snapshot and render). */
+  double  layout_cpu_end;
+  double  max_layout_cpu;
+  double  max_render_cpu;
 } Stalls;
 
 static void
@@ -300,6 +306,25 @@ before_paint_cb (GdkFrameClock *clock,
   stalls->paint_cpu_start = thread_cpu_s ();
 }
 
+/* Connected after the toolkit's own handlers of these phases: each marks a phase's end. */
+static void
+after_layout_cb (GdkFrameClock *clock,
+                 Stalls        *stalls)
+{
+  stalls->layout_cpu_end = thread_cpu_s ();
+  stalls->max_layout_cpu = MAX (stalls->max_layout_cpu,
+                                stalls->layout_cpu_end - stalls->paint_cpu_start);
+}
+
+static void
+after_render_cb (GdkFrameClock *clock,
+                 Stalls        *stalls)
+{
+  if (stalls->layout_cpu_end > 0)
+    stalls->max_render_cpu = MAX (stalls->max_render_cpu,
+                                  thread_cpu_s () - stalls->layout_cpu_end);
+}
+
 static gboolean
 tick_cb (gpointer data)
 {
@@ -332,9 +357,12 @@ frame_cb (GdkFrameClock *clock,
 
   if (stalls->paint_start > 0)
     {
+      double paint_cpu = thread_cpu_s () - stalls->paint_cpu_start;
+
       stalls->max_paint = MAX (stalls->max_paint, now - stalls->paint_start);
-      stalls->max_paint_cpu = MAX (stalls->max_paint_cpu,
-                                   thread_cpu_s () - stalls->paint_cpu_start);
+      stalls->max_paint_cpu = MAX (stalls->max_paint_cpu, paint_cpu);
+      if (paint_cpu > 0.050)
+        stalls->paints_over_50ms++;
     }
 
   if (stalls->frames > 0)
@@ -416,6 +444,8 @@ bench_live (gboolean with_window)
       clock = gdk_surface_get_frame_clock (gtk_native_get_surface (GTK_NATIVE (window)));
       handler = g_signal_connect (clock, "after-paint", G_CALLBACK (frame_cb), &stalls);
       g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), &stalls);
+      g_signal_connect (clock, "layout", G_CALLBACK (after_layout_cb), &stalls);
+      g_signal_connect (clock, "paint", G_CALLBACK (after_render_cb), &stalls);
       gdk_frame_clock_begin_updating (clock);
     }
 
@@ -449,6 +479,8 @@ bench_live (gboolean with_window)
       gdk_frame_clock_end_updating (clock);
       g_signal_handler_disconnect (clock, handler);
       g_signal_handlers_disconnect_by_func (clock, before_paint_cb, &stalls);
+      g_signal_handlers_disconnect_by_func (clock, after_layout_cb, &stalls);
+      g_signal_handlers_disconnect_by_func (clock, after_render_cb, &stalls);
     }
   g_signal_handlers_disconnect_by_data (engine, &stalls);
 
@@ -487,6 +519,10 @@ bench_live (gboolean with_window)
                "longest frame %.1f ms (%.1f ms of main-thread CPU)\n",
                stalls.frames, stalls.max_frame_gap * 1000, stalls.max_paint * 1000,
                stalls.max_paint_cpu * 1000);
+      g_print ("live-1000: frames' main-thread CPU: %u over 50 ms; longest update and layout "
+               "%.1f ms, longest snapshot and render %.1f ms\n",
+               stalls.paints_over_50ms, stalls.max_layout_cpu * 1000,
+               stalls.max_render_cpu * 1000);
       g_print ("live-1000: the window handled %u engine signals: longest %.1f ms "
                "(%.1f ms of CPU; batch-changed %.1f ms), %.1f ms in all\n",
                stalls.handled, stalls.max_handler * 1000, stalls.max_handler_cpu * 1000,
