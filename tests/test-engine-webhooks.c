@@ -178,6 +178,249 @@ recipient_status (Fixture    *f,
   return cb_recipient_status_to_string (cb_recipient_get_status (r));
 }
 
+/* A node's shape with the type of each value, so an integer read as a double shows. */
+static void
+describe (JsonNode *node,
+          GString  *out)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) members = json_object_get_members (object);
+
+        g_string_append_c (out, '{');
+        for (GList *l = members; l != NULL; l = l->next)
+          {
+            g_string_append_printf (out, "%s:", (const char *) l->data);
+            describe (json_object_get_member (object, l->data), out);
+            g_string_append_c (out, ',');
+          }
+        g_string_append_c (out, '}');
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+        {
+          describe (json_array_get_element (json_node_get_array (node), i), out);
+          g_string_append_c (out, ',');
+        }
+      g_string_append_c (out, ']');
+      break;
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+    case JSON_NODE_VALUE:
+    default:
+      g_string_append_printf (out, "%s=", g_type_name (json_node_get_value_type (node)));
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        g_string_append_printf (out, "<%s>", json_node_get_string (node));
+      else if (json_node_get_value_type (node) == G_TYPE_INT64)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+      else if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+        g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+      else
+        g_string_append_printf (out, "%.17g", json_node_get_double (node));
+      break;
+    }
+}
+
+static void
+test_fast_json (void)
+{
+  /* Read by the fast reader: the tree must be JsonParser's. */
+  static const char *fast[] = {
+    "{}",
+    "[]",
+    " \t\r\n{ \"a\" : 1 , \"b\":[ true,false ,null ] }\n",
+    "{\"event\":\"call_ended\",\"call\":{\"call_id\":\"c1\",\"start_timestamp\":1770000000000,"
+    "\"metadata\":{\"batch_id\":\"b\",\"attempt_id\":\"a\"},\"duration_ms\":-0}}",
+    "{\"n\":-9223372036854775,\"m\":999999999999999999,\"z\":0,\"e\":[[],{},[{}]]}",
+    "{\"s\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\u20AC\\u0001 caf\xc3\xa9 \xf0\x9f\x98\x80\"}",
+    /* A repeated member: the last one wins, where the first stood. */
+    "{\"a\":1,\"b\":2,\"a\":\"again\"}",
+    "[\"x\",{\"y\":[1,2,{\"z\":null}]}]",
+  };
+  /* Valid or not, left to JsonParser. */
+  static const char *slow[] = {
+    "",
+    "   ",
+    "1",
+    "\"text\"",
+    "{\"a\":1.5}",
+    "{\"a\":1e3}",
+    "{\"a\":0123}",
+    "{\"a\":1234567890123456789}",
+    "{\"a\":\"\\ud83d\\ude00\"}",
+    "{\"a\":\"\\u0000\"}",
+    "{\"\":1}",
+    "{\"a\":tru}",
+    "{\"a\":truex}",
+    "{\"a\":1,}",
+    "[1,]",
+    "{\"a\" 1}",
+    "{\"a\":1}x",
+    "{\"a\":1} {}",
+    "{\"a\":\"tab\there\"}",
+    "{\"a\":\"\xff\"}",
+    "{\"a\":\"\\x\"}",
+    "{\"a\":\"unterminated}",
+    "{\"a\":- 1}",
+    "{/* comment */\"a\":1}",
+    "var a = {\"a\":1};",
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+    "\xef\xbb\xbf{\"bom\":1}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fast); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(JsonNode) node = cb_json_parse_fast (fast[i], strlen (fast[i]));
+      g_autoptr(GString) ours = g_string_new (NULL);
+      g_autoptr(GString) theirs = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("fast: %s", fast[i]);
+      g_assert_nonnull (node);
+      g_assert_true (json_parser_load_from_data (parser, fast[i], strlen (fast[i]), &error));
+      g_assert_no_error (error);
+      describe (node, ours);
+      describe (json_parser_get_root (parser), theirs);
+      g_assert_cmpstr (ours->str, ==, theirs->str);
+      {
+        g_autofree char *a = json_to_string (node, FALSE);
+        g_autofree char *b = json_to_string (json_parser_get_root (parser), FALSE);
+
+        g_assert_cmpstr (a, ==, b);
+      }
+    }
+
+  {
+    g_autoptr(JsonNode) node = cb_json_parse_fast (fast[6], strlen (fast[6]));
+    g_autofree char *text = json_to_string (node, FALSE);
+
+    g_assert_cmpstr (text, ==, "{\"a\":\"again\",\"b\":2}");
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (slow); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) expected = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      gboolean valid;
+
+      g_test_message ("slow: %s", slow[i]);
+      g_assert_null (cb_json_parse_fast (slow[i], strlen (slow[i])));
+
+      /* cb_json_parse() answers what JsonParser does, error included. */
+      valid = json_parser_load_from_data (parser, slow[i], strlen (slow[i]), &expected);
+      node = cb_json_parse (slow[i], strlen (slow[i]), &error);
+      if (valid)
+        {
+          g_autofree char *a = NULL;
+          g_autofree char *b = NULL;
+
+          g_assert_no_error (error);
+          /* An empty text is valid, with no root. */
+          if (json_parser_get_root (parser) == NULL)
+            {
+              g_assert_null (node);
+              continue;
+            }
+          g_assert_nonnull (node);
+          a = json_to_string (node, FALSE);
+          b = json_to_string (json_parser_get_root (parser), FALSE);
+          g_assert_cmpstr (a, ==, b);
+        }
+      else
+        {
+          g_assert_null (node);
+          g_assert_nonnull (error);
+          g_assert_cmpstr (error->message, ==, expected->message);
+          g_assert_cmpint (error->code, ==, expected->code);
+        }
+    }
+}
+
+/* Bodies the fast reader takes and bodies it leaves to JsonParser are stored alike: what
+ * the provider's own parse says. */
+static void
+test_body_forms (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(CbProvider) retell = cb_provider_retell_new ("http://127.0.0.1:9", SIM_KEY);
+  char *forms[2];
+
+  {
+    CbDialClaim *a = g_ptr_array_index (f->claims, 0);
+    CbDialClaim *b = g_ptr_array_index (f->claims, 1);
+
+    forms[0] = g_strdup_printf ("{\"event\":\"call_analyzed\",\"call\":{\"call_id\":\"call_0\","
+                                "\"call_status\":\"ended\",\"metadata\":{\"batch_id\":\"%s\","
+                                "\"recipient_id\":\"%s\",\"attempt_id\":\"%s\"},"
+                                "\"start_timestamp\":1770000000000,\"end_timestamp\":1770000060000,"
+                                "\"duration_ms\":60000,\"disconnection_reason\":\"user_hangup\","
+                                "\"transcript\":\"Agent: caf\\u00e9\\nUser: \\\"hi\\\"\","
+                                "\"call_analysis\":{\"call_summary\":\"ok\",\"call_successful\":true,"
+                                "\"custom\":[1,null]}}}",
+                                a->batch_id, a->recipient_id, a->attempt_id);
+    /* An analysis with a fraction, and an escaped surrogate pair, are JsonParser's to read. */
+    forms[1] = g_strdup_printf ("{ \"event\" : \"call_analyzed\" , \"call\" : { \"call_id\" :"
+                                " \"call_1\" , \"call_status\" : \"ended\" , \"metadata\" : {"
+                                " \"batch_id\" : \"%s\" , \"recipient_id\" : \"%s\" ,"
+                                " \"attempt_id\" : \"%s\" } , \"start_timestamp\" : 1770000000000 ,"
+                                " \"end_timestamp\" : 1770000060000 , \"duration_ms\" : 60000 ,"
+                                " \"disconnection_reason\" : \"user_hangup\" , \"transcript\" :"
+                                " \"Agent: \\ud83d\\ude00\" , \"call_analysis\" : {"
+                                " \"call_summary\" : \"ok\" , \"score\" : 0.5 } } }",
+                                b->batch_id, b->recipient_id, b->attempt_id);
+  }
+  {
+    g_autoptr(JsonNode) fast = cb_json_parse_fast (forms[0], strlen (forms[0]));
+    g_autoptr(JsonNode) slow = cb_json_parse_fast (forms[1], strlen (forms[1]));
+
+    g_assert_nonnull (fast);
+    g_assert_null (slow);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      CbDialClaim *claim = g_ptr_array_index (f->claims, i);
+      g_autofree char *body = g_steal_pointer (&forms[i]);
+      g_autofree char *sig = sign (SIM_KEY, body, g_get_real_time () / 1000);
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      g_autoptr(CbCallEvent) event = NULL;
+      g_autoptr(CbRecipient) r = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *reply = NULL;
+
+      g_assert_cmpuint (post (f, "/webhooks/sim", body, sig, &reply), ==, 200);
+      g_assert_cmpstr (reply, ==, "{\"status\":\"ok\"}");
+
+      event = cb_provider_parse_webhook (retell, bytes, &error);
+      g_assert_no_error (error);
+      r = cb_store_get_recipient (f->store, claim->recipient_id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (cb_recipient_get_status (r), ==, CB_RECIPIENT_STATUS_COMPLETED);
+      g_assert_cmpstr (cb_recipient_get_transcript (r), ==, event->transcript);
+      g_assert_cmpstr (cb_recipient_get_analysis (r), ==, event->analysis_json);
+      g_assert_cmpstr (cb_recipient_get_outcome (r), ==, event->outcome);
+      g_assert_cmpint (cb_recipient_get_duration_ms (r), ==, 60000);
+    }
+
+  {
+    CbDialClaim *claim = g_ptr_array_index (f->claims, 0);
+    g_autoptr(CbRecipient) r = cb_store_get_recipient (f->store, claim->recipient_id, NULL);
+
+    g_assert_cmpstr (cb_recipient_get_transcript (r), ==, "Agent: caf\xc3\xa9\nUser: \"hi\"");
+    g_assert_cmpstr (cb_recipient_get_analysis (r), ==,
+                     "{\"call_summary\":\"ok\",\"call_successful\":true,\"custom\":[1,null]}");
+  }
+}
+
 static void
 test_refused (Fixture       *f,
               gconstpointer  data)
@@ -619,6 +862,9 @@ main (int   argc,
 
   g_test_add ("/engine/webhooks/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
   g_test_add ("/engine/webhooks/once", Fixture, NULL, fixture_setup, test_once, fixture_teardown);
+  g_test_add_func ("/engine/webhooks/fast-json", test_fast_json);
+  g_test_add ("/engine/webhooks/body-forms", Fixture, NULL, fixture_setup, test_body_forms,
+              fixture_teardown);
   g_test_add ("/engine/webhooks/out-of-order", Fixture, NULL, fixture_setup, test_out_of_order,
               fixture_teardown);
 

@@ -78,6 +78,16 @@ char         *cb_json_object_dup_string           (JsonObject        *object,
 void          cb_call_event_set_metadata_json     (CbCallEvent       *self,
                                                    const char        *metadata_json);
 
+/* The tree JsonParser makes of @data, read faster for the common form of JSON (objects,
+ * arrays, strings, integers of up to 18 digits, true, false, null); NULL for anything else,
+ * valid or not, which the caller then hands to JsonParser. */
+JsonNode     *cb_json_parse_fast                  (const char        *data,
+                                                   gsize              len);
+/* The tree JsonParser makes of @data, or its error: by cb_json_parse_fast() when it can. */
+JsonNode     *cb_json_parse                       (const char        *data,
+                                                   gsize              len,
+                                                   GError           **error);
+
 /* "call_started", "call_ended", "call_analyzed", "registered" */
 const char   *cb_call_event_kind_to_string        (CbCallEventKind    kind);
 /* "registered", "not_connected", "ongoing", "ended", "error" */

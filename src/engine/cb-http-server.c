@@ -19,11 +19,22 @@
 /*
  * libsoup 3.2 does not notice when the peer of an idle keep-alive connection closes it:
  * the socket then sits in CLOSE_WAIT until the server is destroyed, and a few thousand
- * clients that come and go exhaust the file descriptors. Each connection is watched
- * while it is idle (between the end of a response and the next request): when it becomes
- * readable and a peek finds the end of the stream, the socket is closed, which releases
- * the descriptor.
+ * clients that come and go exhaust the file descriptors. A connection that stays idle
+ * (between the end of a response and the next request) for IDLE_WATCH_AFTER_MS is
+ * watched: when it becomes readable and a peek finds the end of the stream, the socket is
+ * closed, which releases the descriptor. A request costs no watch of its own while the
+ * clients keep their connections busy; a sweep, armed only while some connection is idle
+ * and unwatched, sets the watches up.
  */
+
+#define IDLE_WATCH_AFTER_MS 25
+#define IDLE_SWEEP_MS       50
+
+typedef struct
+{
+  GSource *watch;        /* while idle and watched, else NULL */
+  gint64   idle_since;   /* monotonic µs since the last response, 0 while busy */
+} Connection;
 
 struct _CbHttpServer
 {
@@ -33,23 +44,31 @@ struct _CbHttpServer
   GSocket    *listener;
   char       *url;
   guint16     port;
-  /* GSocket → its idle watch (a GSource) or NULL while a request is in progress. The
-   * sockets are not referenced: a weak reference removes them. */
+  /* GSocket → its Connection. The sockets are not referenced: a weak reference removes
+   * them. */
   GHashTable *connections;
+  guint       sweep_source;
 };
 
 G_DEFINE_FINAL_TYPE (CbHttpServer, cb_http_server, G_TYPE_OBJECT)
 
 static void
-source_destroy_and_unref (gpointer data)
+connection_unwatch (Connection *connection)
 {
-  GSource *source = data;
-
-  if (source != NULL)
+  if (connection->watch != NULL)
     {
-      g_source_destroy (source);
-      g_source_unref (source);
+      g_source_destroy (connection->watch);
+      g_clear_pointer (&connection->watch, g_source_unref);
     }
+}
+
+static void
+connection_free (gpointer data)
+{
+  Connection *connection = data;
+
+  connection_unwatch (connection);
+  g_free (connection);
 }
 
 static void
@@ -61,25 +80,13 @@ socket_gone (gpointer  data,
   g_hash_table_remove (self->connections, where_the_object_was);
 }
 
-static void
-track_socket (CbHttpServer *self,
-              GSocket      *socket)
-{
-  g_assert (CB_IS_HTTP_SERVER (self));
-
-  if (!g_hash_table_contains (self->connections, socket))
-    {
-      g_object_weak_ref (G_OBJECT (socket), socket_gone, self);
-      g_hash_table_insert (self->connections, socket, NULL);
-    }
-}
-
 static gboolean
 idle_socket_ready (GSocket      *socket,
                    GIOCondition  condition,
                    gpointer      user_data)
 {
   CbHttpServer *self = user_data;
+  Connection *connection = g_hash_table_lookup (self->connections, socket);
   gboolean peer_closed = FALSE;
   char byte;
   gssize n;
@@ -92,9 +99,10 @@ idle_socket_ready (GSocket      *socket,
   else if ((condition & (G_IO_HUP | G_IO_ERR)) != 0 && n < 0)
     peer_closed = TRUE;
 
-  /* Either the peer went away, or a new request arrived that libsoup now reads:
-   * the watch is done in both cases (steal it so the table does not destroy it twice). */
-  g_hash_table_insert (self->connections, socket, NULL);
+  /* Either the peer went away, or a new request arrived that libsoup now reads: the watch
+   * is done in both cases. Returning G_SOURCE_REMOVE destroys it. */
+  if (connection != NULL)
+    g_clear_pointer (&connection->watch, g_source_unref);
 
   if (peer_closed)
     g_socket_close (socket, NULL);
@@ -102,24 +110,64 @@ idle_socket_ready (GSocket      *socket,
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+sweep_cb (gpointer user_data)
+{
+  CbHttpServer *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gboolean again = FALSE;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Connection *connection = value;
+      GSocket *socket = key;
+
+      if (connection->idle_since == 0 || connection->watch != NULL || g_socket_is_closed (socket))
+        continue;
+
+      if (now - connection->idle_since < IDLE_WATCH_AFTER_MS * 1000)
+        {
+          again = TRUE;
+          continue;
+        }
+
+      connection->watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+      g_source_set_callback (connection->watch, G_SOURCE_FUNC (idle_socket_ready), self, NULL);
+      g_source_set_static_name (connection->watch, "[callboard] idle connection");
+      g_source_attach (connection->watch, NULL);
+    }
+
+  if (again)
+    return G_SOURCE_CONTINUE;
+
+  self->sweep_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
-message_finished (SoupServerMessage *msg,
+request_finished (SoupServer        *server,
+                  SoupServerMessage *msg,
                   gpointer           user_data)
 {
   CbHttpServer *self = user_data;
-  GSource *source;
+  Connection *connection;
   GSocket *socket;
 
   socket = soup_server_message_get_socket (msg);
   if (socket == NULL || g_socket_is_closed (socket)
-      || !g_hash_table_contains (self->connections, socket))
+      || !(connection = g_hash_table_lookup (self->connections, socket)))
     return;
 
-  source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_callback (source, G_SOURCE_FUNC (idle_socket_ready), self, NULL);
-  g_source_set_static_name (source, "[callboard] idle connection");
-  g_source_attach (source, NULL);
-  g_hash_table_insert (self->connections, socket, source);
+  connection->idle_since = g_get_monotonic_time ();
+  if (self->sweep_source == 0)
+    {
+      self->sweep_source = g_timeout_add (IDLE_SWEEP_MS, sweep_cb, self);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->sweep_source),
+                                "[callboard] idle connections");
+    }
 }
 
 static void
@@ -128,17 +176,24 @@ request_started (SoupServer        *server,
                  gpointer           user_data)
 {
   CbHttpServer *self = user_data;
+  Connection *connection;
   GSocket *socket;
 
   socket = soup_server_message_get_socket (msg);
-  if (socket != NULL)
+  if (socket == NULL)
+    return;
+
+  connection = g_hash_table_lookup (self->connections, socket);
+  if (connection == NULL)
     {
-      track_socket (self, socket);
-      /* Busy: drop the idle watch, if any. */
-      g_hash_table_insert (self->connections, socket, NULL);
+      connection = g_new0 (Connection, 1);
+      g_object_weak_ref (G_OBJECT (socket), socket_gone, self);
+      g_hash_table_insert (self->connections, socket, connection);
     }
 
-  g_signal_connect_object (msg, "finished", G_CALLBACK (message_finished), self, 0);
+  /* Busy: no watch until it is idle again. */
+  connection->idle_since = 0;
+  connection_unwatch (connection);
 }
 
 void
@@ -211,6 +266,7 @@ cb_http_server_dispose (GObject *object)
   CbHttpServer *self = CB_HTTP_SERVER (object);
 
   cb_http_server_disconnect (self);
+  g_clear_handle_id (&self->sweep_source, g_source_remove);
 
   if (self->connections != NULL)
     {
@@ -250,10 +306,12 @@ cb_http_server_class_init (CbHttpServerClass *klass)
 static void
 cb_http_server_init (CbHttpServer *self)
 {
-  self->connections = g_hash_table_new_full (NULL, NULL, NULL, source_destroy_and_unref);
+  self->connections = g_hash_table_new_full (NULL, NULL, NULL, connection_free);
   self->server = soup_server_new ("server-header", "callboard/" PACKAGE_VERSION " ", NULL);
   g_signal_connect_object (self->server, "request-started",
                            G_CALLBACK (request_started), self, 0);
+  g_signal_connect_object (self->server, "request-finished",
+                           G_CALLBACK (request_finished), self, 0);
   soup_server_add_handler (self->server, "/healthz", healthz_cb, NULL, NULL);
 }
 

@@ -18,8 +18,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CbHttpServer, cb_http_server, CB, HTTP_SERVER, GObject)
 
 /* A SoupServer with `GET /healthz` ({"status":"ok"}). It listens through its own socket
- * with a backlog of CB_HTTP_SERVER_BACKLOG, and closes idle keep-alive connections as soon
- * as their peer has closed them (libsoup 3.2 leaves them in CLOSE_WAIT otherwise). */
+ * with a backlog of CB_HTTP_SERVER_BACKLOG, and closes idle keep-alive connections within
+ * a tenth of a second of their peer closing them (libsoup 3.2 leaves them in CLOSE_WAIT
+ * otherwise). */
 CbHttpServer *cb_http_server_new              (void);
 /* @host: an IP address or "localhost"; @port: 0 for any free port. Fails with a
  * G_IO_ERROR (G_IO_ERROR_ADDRESS_IN_USE when the port is taken). */

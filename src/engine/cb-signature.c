@@ -115,6 +115,9 @@ check_time (gint64       timestamp,
   /* Numbers are formatted apart so the translatable strings hold no platform macros. */
   char ts[32], tol[32], cur[32];
 
+  if (now - timestamp <= tolerance && timestamp - now <= tolerance)
+    return TRUE;
+
   g_snprintf (ts, sizeof ts, "%" G_GINT64_FORMAT, timestamp);
   g_snprintf (tol, sizeof tol, "%" G_GINT64_FORMAT, tolerance);
   g_snprintf (cur, sizeof cur, "%" G_GINT64_FORMAT, now);

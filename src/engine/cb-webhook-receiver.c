@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cb-clock.h"
+#include "cb-provider-retell.h"
 #include "cb-signature.h"
 
 /*
@@ -342,6 +343,46 @@ flush_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* What cb_provider_parse_webhook() answers, without JsonParser's price for the usual body
+ * of a Retell event: its envelope is read here, the call by the provider's own
+ * cb_provider_retell_event_from_call(). Anything else, every error included, is left to
+ * the provider. */
+static CbCallEvent *
+parse_event (CbProvider  *provider,
+             GBytes      *body,
+             GError     **error)
+{
+  if (G_OBJECT_TYPE (provider) == CB_TYPE_PROVIDER_RETELL)
+    {
+      g_autoptr(JsonNode) root = NULL;
+      const char *data;
+      gsize len;
+
+      data = g_bytes_get_data (body, &len);
+      if (data != NULL)
+        root = cb_json_parse_fast (data, len);
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+        {
+          JsonObject *object = json_node_get_object (root);
+          const char *name = json_object_get_string_member_with_default (object, "event", NULL);
+          JsonNode *call = json_object_get_member (object, "call");
+          CbCallEventKind kind = CB_CALL_EVENT_REGISTERED;
+
+          if (g_strcmp0 (name, "call_started") == 0)
+            kind = CB_CALL_EVENT_STARTED;
+          else if (g_strcmp0 (name, "call_ended") == 0)
+            kind = CB_CALL_EVENT_ENDED;
+          else if (g_strcmp0 (name, "call_analyzed") == 0)
+            kind = CB_CALL_EVENT_ANALYZED;
+
+          if (kind != CB_CALL_EVENT_REGISTERED && call != NULL && JSON_NODE_HOLDS_OBJECT (call))
+            return cb_provider_retell_event_from_call (json_node_get_object (call), kind, error);
+        }
+    }
+
+  return cb_provider_parse_webhook (provider, body, error);
+}
+
 static void
 webhook_cb (SoupServer        *server,
             SoupServerMessage *msg,
@@ -427,7 +468,7 @@ webhook_cb (SoupServer        *server,
       return;
     }
 
-  event = cb_provider_parse_webhook (provider, body, &error);
+  event = parse_event (provider, body, &error);
   if (event == NULL)
     {
       if (g_error_matches (error, CB_PROVIDER_ERROR, CB_PROVIDER_ERROR_IGNORED_EVENT))
