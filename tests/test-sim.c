@@ -296,6 +296,357 @@ wait_hooks (Receiver    *receiver,
   g_assert_cmpuint (receiver->hooks->len, ==, n_hooks);
 }
 
+/* A webhook receiver written against the socket, to answer in each of the ways HTTP/1.1
+ * allows: chunked, closing, HTTP/1.0 up to the close, dropping a kept-alive connection
+ * when the next request comes, or not answering at all. */
+
+typedef enum
+{
+  RAW_CHUNKED,     /* 200, chunked body, kept alive */
+  RAW_CLOSE,       /* 200 with Content-Length, then Connection: close */
+  RAW_HTTP10,      /* HTTP/1.0 200, body up to the close */
+  RAW_STALE,       /* 204 kept alive, but the second request of a connection is dropped */
+  RAW_SILENT,      /* the first @n_silent requests get no answer at all */
+} RawMode;
+
+typedef struct
+{
+  GSocketService *service;
+  char           *url;
+  RawMode         mode;
+  GMutex          lock;
+  GCond           cond;
+  guint           n_active;      /* connections being served */
+  guint           n_connections;
+  guint           n_requests;
+  guint           n_silent;
+  guint           n_bad;         /* requests with a bad signature or body */
+  GPtrArray      *events;        /* "event call_id", in the order answered */
+  char           *first_head;    /* the first request's line and headers */
+} RawReceiver;
+
+/* The value of header @name in @head, or NULL. */
+static char *
+raw_header (const char *head,
+            const char *name)
+{
+  g_auto(GStrv) lines = g_strsplit (head, "\r\n", -1);
+
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      const char *colon = strchr (lines[i], ':');
+
+      if (colon != NULL && (gsize) (colon - lines[i]) == strlen (name)
+          && g_ascii_strncasecmp (lines[i], name, strlen (name)) == 0)
+        return g_strstrip (g_strdup (colon + 1));
+    }
+
+  return NULL;
+}
+
+/* Serves one connection; returns when it is closed. */
+static void
+raw_serve (RawReceiver       *raw,
+           GSocketConnection *connection)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  guint n_on_connection = 0;
+
+  for (;;)
+    {
+      g_autoptr(GString) head = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *length = NULL;
+      g_autofree char *signature = NULL;
+      g_autofree char *body = NULL;
+      const char *answer = NULL;
+      gboolean silent = FALSE;
+      gsize n_read = 0;
+      guint64 len;
+
+      while (!g_str_has_suffix (head->str, "\r\n\r\n"))
+        {
+          char c;
+
+          if (g_input_stream_read (in, &c, 1, NULL, NULL) != 1)
+            return;
+          g_string_append_c (head, c);
+        }
+
+      length = raw_header (head->str, "Content-Length");
+      g_assert_nonnull (length);
+      g_assert_true (g_ascii_string_to_unsigned (length, 10, 1, 1 << 20, &len, NULL));
+      body = g_malloc0 (len + 1);
+      if (!g_input_stream_read_all (in, body, len, &n_read, NULL, NULL) || n_read != len)
+        return;
+      n_on_connection++;
+
+      signature = raw_header (head->str, "X-Retell-Signature");
+      bytes = g_bytes_new_static (body, len);
+      root = json_from_string (body, NULL);
+
+      g_mutex_lock (&raw->lock);
+      raw->n_requests++;
+      if (raw->first_head == NULL)
+        raw->first_head = g_strdup (head->str);
+      if (!cb_signature_retell_verify (KEY, bytes, signature, g_get_real_time () / 1000, &error)
+          || root == NULL)
+        raw->n_bad++;
+      if (raw->mode == RAW_SILENT && raw->n_silent > 0)
+        {
+          raw->n_silent--;
+          silent = TRUE;
+        }
+      g_mutex_unlock (&raw->lock);
+
+      if (silent)
+        {
+          char c;
+
+          /* Until the client gives up on the connection. */
+          while (g_input_stream_read (in, &c, 1, NULL, NULL) == 1)
+            ;
+          return;
+        }
+
+      if (raw->mode == RAW_STALE && n_on_connection == 2)
+        return;
+
+      if (root != NULL)
+        {
+          JsonObject *object = json_node_get_object (root);
+          JsonObject *call = json_object_get_object_member (object, "call");
+
+          g_mutex_lock (&raw->lock);
+          g_ptr_array_add (raw->events,
+                           g_strdup_printf ("%s %s", json_object_get_string_member (object, "event"),
+                                            json_object_get_string_member (call, "call_id")));
+          g_mutex_unlock (&raw->lock);
+        }
+
+      switch (raw->mode)
+        {
+        case RAW_CHUNKED:
+          answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "3;x=y\r\n{\"s\r\nc\r\ntatus\":\"ok\"}\r\n0\r\nX-Trailer: 1\r\n\r\n";
+          break;
+        case RAW_CLOSE:
+          answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+          break;
+        case RAW_HTTP10:
+          answer = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nreceived";
+          break;
+        case RAW_STALE:
+        case RAW_SILENT:
+        default:
+          answer = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n";
+          break;
+        }
+
+      if (!g_output_stream_write_all (out, answer, strlen (answer), NULL, NULL, NULL))
+        return;
+      if (raw->mode == RAW_CLOSE || raw->mode == RAW_HTTP10)
+        return;
+    }
+}
+
+static gboolean
+raw_run_cb (GThreadedSocketService *service,
+            GSocketConnection      *connection,
+            GObject                *source,
+            gpointer                user_data)
+{
+  RawReceiver *raw = user_data;
+
+  g_mutex_lock (&raw->lock);
+  raw->n_active++;
+  raw->n_connections++;
+  g_mutex_unlock (&raw->lock);
+
+  raw_serve (raw, connection);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+
+  g_mutex_lock (&raw->lock);
+  raw->n_active--;
+  g_cond_broadcast (&raw->cond);
+  g_mutex_unlock (&raw->lock);
+
+  return TRUE;
+}
+
+static RawReceiver *
+raw_receiver_new (RawMode mode)
+{
+  RawReceiver *raw = g_new0 (RawReceiver, 1);
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  raw->mode = mode;
+  raw->events = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_init (&raw->lock);
+  g_cond_init (&raw->cond);
+  raw->service = g_threaded_socket_service_new (8);
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (raw->service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (raw->service, "run", G_CALLBACK (raw_run_cb), raw);
+  g_socket_service_start (raw->service);
+  raw->url = g_strdup_printf ("http://127.0.0.1:%u/webhooks/retell?source=raw", port);
+
+  return raw;
+}
+
+/* After the simulator is gone (its connections closed). */
+static void
+raw_receiver_free (RawReceiver *raw)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_socket_service_stop (raw->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (raw->service));
+
+  g_mutex_lock (&raw->lock);
+  while (raw->n_active > 0)
+    g_assert_true (g_cond_wait_until (&raw->cond, &raw->lock, deadline));
+  g_mutex_unlock (&raw->lock);
+
+  g_object_unref (raw->service);
+  g_ptr_array_unref (raw->events);
+  g_free (raw->first_head);
+  g_free (raw->url);
+  g_mutex_clear (&raw->lock);
+  g_cond_clear (&raw->cond);
+  g_free (raw);
+}
+
+typedef struct
+{
+  RawReceiver *raw;
+  CbSimServer *sim;
+  guint        n_events;
+} RawWait;
+
+static gboolean
+raw_events_arrived (gpointer data)
+{
+  RawWait *wait = data;
+  gboolean done;
+
+  g_mutex_lock (&wait->raw->lock);
+  done = wait->raw->events->len >= wait->n_events;
+  g_mutex_unlock (&wait->raw->lock);
+
+  return done && cb_sim_server_get_n_pending_webhooks (wait->sim) == 0;
+}
+
+/* Places an answered call through a simulator whose webhooks go to a receiver answering
+ * as @mode says; checks its three events arrive once each, in order, signed. Returns the
+ * receiver, for the counts. */
+static RawReceiver *
+run_raw (RawMode mode,
+         guint   n_silent,
+         guint   timeout_s)
+{
+  RawReceiver *raw = raw_receiver_new (mode);
+  g_autoptr(CbSimServer) sim = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+  RawWait wait = { raw, NULL, 3 };
+
+  raw->n_silent = n_silent;
+  sim = g_object_new (CB_TYPE_SIM_SERVER, "api-key", KEY, "webhook-timeout", timeout_s, NULL);
+  g_object_set (sim, "speed", SPEED, "seed", (guint64) 5, "webhook-url", raw->url, NULL);
+  g_assert_true (cb_sim_server_listen (sim, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  only_outcome (sim, "answer-rate");
+
+  id = create_call (sim, "+14155550123", "att_raw");
+  wait.sim = sim;
+  cb_test_wait_until (raw_events_arrived, &wait, 60);
+
+  expected = g_strdup_printf ("call_started %s|call_ended %s|call_analyzed %s", id, id, id);
+  g_ptr_array_add (raw->events, NULL);
+  got = g_strjoinv ("|", (char **) raw->events->pdata);
+  g_ptr_array_remove_index (raw->events, raw->events->len - 1);
+  g_assert_cmpstr (got, ==, expected);
+  g_assert_cmpuint (raw->n_bad, ==, 0);
+  g_assert_cmpuint (cb_sim_server_get_n_pending_webhooks (sim), ==, 0);
+
+  /* The request as written. */
+  g_assert_true (g_str_has_prefix (raw->first_head,
+                                   "POST /webhooks/retell?source=raw HTTP/1.1\r\n"));
+  g_assert_nonnull (strstr (raw->first_head, "\r\nContent-Type: application/json\r\n"));
+  {
+    g_autofree char *host = raw_header (raw->first_head, "Host");
+    g_autofree char *want = g_strdup_printf ("127.0.0.1:%s", strrchr (raw->url, ':') + 1);
+
+    *strchr (want, '/') = '\0';
+    g_assert_cmpstr (host, ==, want);
+  }
+
+  g_clear_object (&sim);
+  return raw;
+}
+
+static void
+test_webhook_chunked (void)
+{
+  RawReceiver *raw = run_raw (RAW_CHUNKED, 0, 10);
+
+  /* One kept-alive connection carried the three. */
+  g_assert_cmpuint (raw->n_connections, ==, 1);
+  g_assert_cmpuint (raw->n_requests, ==, 3);
+  raw_receiver_free (raw);
+}
+
+static void
+test_webhook_close (void)
+{
+  RawReceiver *raw = run_raw (RAW_CLOSE, 0, 10);
+
+  g_assert_cmpuint (raw->n_connections, ==, 3);
+  g_assert_cmpuint (raw->n_requests, ==, 3);
+  raw_receiver_free (raw);
+}
+
+static void
+test_webhook_http10 (void)
+{
+  RawReceiver *raw = run_raw (RAW_HTTP10, 0, 10);
+
+  g_assert_cmpuint (raw->n_connections, ==, 3);
+  g_assert_cmpuint (raw->n_requests, ==, 3);
+  raw_receiver_free (raw);
+}
+
+static void
+test_webhook_stale (void)
+{
+  RawReceiver *raw = run_raw (RAW_STALE, 0, 10);
+
+  /* started on the first connection; ended dropped on it and sent again on a second;
+   * analyzed dropped on that one and sent again on a third. */
+  g_assert_cmpuint (raw->n_requests, ==, 5);
+  g_assert_cmpuint (raw->n_connections, ==, 3);
+  raw_receiver_free (raw);
+}
+
+static void
+test_webhook_timeout (void)
+{
+  RawReceiver *raw;
+
+  /* call_started waits 1 s for an answer twice, then goes through. */
+  raw = run_raw (RAW_SILENT, 2, 1);
+  g_assert_cmpuint (raw->n_requests, ==, 5);
+  g_assert_cmpuint (raw->n_connections, ==, 3);
+  raw_receiver_free (raw);
+}
+
 /* Tests */
 
 static void
@@ -1054,6 +1405,11 @@ main (int   argc,
   g_test_add_func ("/sim/webhook/dropped", test_webhook_dropped);
   g_test_add_func ("/sim/webhook/duplicated", test_webhook_duplicated);
   g_test_add_func ("/sim/webhook/out-of-order", test_webhook_out_of_order);
+  g_test_add_func ("/sim/webhook/chunked", test_webhook_chunked);
+  g_test_add_func ("/sim/webhook/close", test_webhook_close);
+  g_test_add_func ("/sim/webhook/http10", test_webhook_http10);
+  g_test_add_func ("/sim/webhook/stale-connection", test_webhook_stale);
+  g_test_add_func ("/sim/webhook/timeout", test_webhook_timeout);
   g_test_add_func ("/sim/fault/429-500", test_fault_429_500);
   g_test_add_func ("/sim/fault/slow", test_fault_slow);
   g_test_add_func ("/sim/determinism", test_determinism);
