@@ -273,13 +273,19 @@ fast_json_object (FastJson *j)
 
   for (;;)
     {
-      g_autofree char *name = NULL;
+      /* The value is read into j->buf too: a short name waits on the stack. */
+      g_autofree char *long_name = NULL;
+      char short_name[64];
+      const char *name;
       JsonNode *member;
 
       if (j->p >= j->end || *j->p != '"' || !fast_json_string (j) || j->buf->len == 0
           || strlen (j->buf->str) != j->buf->len)
         goto fail;
-      name = g_strndup (j->buf->str, j->buf->len);
+      if (j->buf->len < sizeof short_name)
+        name = memcpy (short_name, j->buf->str, j->buf->len + 1);
+      else
+        name = long_name = g_strndup (j->buf->str, j->buf->len);
       fast_json_skip (j);
       if (j->p >= j->end || *j->p != ':')
         goto fail;

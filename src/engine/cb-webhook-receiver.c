@@ -184,13 +184,14 @@ cb_webhook_receiver_apply (CbWebhookReceiver  *self,
   return TRUE;
 }
 
+/* @json: a static {"status":…} answer. */
 static void
 reply_status (SoupServerMessage *msg,
-              const char        *status)
+              const char        *json)
 {
-  g_autofree char *json = g_strdup_printf ("{\"status\":\"%s\"}", status);
-
-  cb_http_server_reply_json (msg, SOUP_STATUS_OK, json);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                    json, strlen (json));
 }
 
 static gpointer
@@ -241,7 +242,8 @@ end_group (CbWebhookReceiver *self,
           self->n_accepted++;
           if (group->results[i].duplicate)
             self->n_duplicates++;
-          reply_status (pending->msg, group->results[i].duplicate ? "duplicate" : "ok");
+          reply_status (pending->msg, group->results[i].duplicate ? "{\"status\":\"duplicate\"}"
+                                                                 : "{\"status\":\"ok\"}");
         }
       soup_server_message_unpause (pending->msg);
     }
@@ -474,7 +476,7 @@ webhook_cb (SoupServer        *server,
       if (g_error_matches (error, CB_PROVIDER_ERROR, CB_PROVIDER_ERROR_IGNORED_EVENT))
         {
           self->n_accepted++;
-          reply_status (msg, "ignored");
+          reply_status (msg, "{\"status\":\"ignored\"}");
           return;
         }
 
@@ -494,7 +496,7 @@ webhook_cb (SoupServer        *server,
     {
       /* Nothing to keep (a call only registered). */
       self->n_accepted++;
-      reply_status (msg, "ok");
+      reply_status (msg, "{\"status\":\"ok\"}");
       return;
     }
 
