@@ -57,8 +57,8 @@ typedef struct
   gboolean    done;
 } DispatchWatch;
 
-/* Looks at the counters every 5 ms rather than after each main loop iteration, so the
- * measure does not pay for its own queries. */
+/* Looks at the counters every 20 ms rather than after each main loop iteration, so the
+ * measure hardly pays for its own queries (at most 20 ms too late in runs of seconds). */
 static gboolean
 dispatch_watch_cb (gpointer data)
 {
@@ -114,7 +114,7 @@ bench_dispatch (guint n)
   cpu_start = cpu_seconds ();
   start = g_get_monotonic_time ();
   g_assert_true (cb_engine_start_batch (engine, cb_batch_get_id (batch), &error));
-  g_timeout_add (5, dispatch_watch_cb, &watch);
+  g_timeout_add (20, dispatch_watch_cb, &watch);
   while (!watch.done)
     g_main_context_iteration (NULL, TRUE);
   cpu_end = cpu_seconds ();
@@ -307,6 +307,7 @@ bench_webhooks (guint n)
   rps = requests_per_s (out);
   cb_engine_stop (engine);
 
+  if (g_getenv ("WH_NOBARE")) { printf ("webhooks: %.0f events/s; CPU %.0f us/event, main %.0f\n", rps, 1e6 * cpu / accepted, 1e6 * main_cpu / accepted); return; }
   bare = soup_server_new (NULL, NULL);
   soup_server_add_handler (bare, NULL, bare_cb, NULL, NULL);
   g_assert_true (soup_server_listen_local (bare, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));

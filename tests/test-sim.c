@@ -296,6 +296,38 @@ wait_hooks (Receiver    *receiver,
   g_assert_cmpuint (receiver->hooks->len, ==, n_hooks);
 }
 
+/* Strings a caller chose come back as they went in, whatever they hold. */
+static void
+test_json_escaping (void)
+{
+  g_autoptr(CbSimServer) sim = new_sim (NULL, 11);
+  g_autofree char *url = sim_url (sim, "/v2/create-phone-call");
+  const char *odd = "Ann \\\"Q\\\" \\\\ /\\n\\t\\u0001\\u001f\\u007f\\u00e9\\u2028";
+  const char *decoded = "Ann \"Q\" \\ /\n\t\001\037\177\303\251\342\200\250";
+  g_autofree char *body = g_strdup_printf ("{\"from_number\":\"" FROM "\","
+                                           "\"to_number\":\"+14155550123\","
+                                           "\"override_agent_id\":\"%s\","
+                                           "\"retell_llm_dynamic_variables\":{\"first_name\":\"%s\"}}",
+                                           odd, odd);
+  g_autoptr(CbTestResponse) response = cb_test_http ("POST", url, KEY, body);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) polled = NULL;
+  JsonObject *call;
+
+  g_assert_cmpuint (response->status, ==, 201);
+  g_assert_nonnull (strstr (cb_test_response_text (response),
+                            "\"agent_id\":\"Ann \\\"Q\\\" \\\\ /\\n\\t\\u0001\\u001f\\u007f\303\251\342\200\250\""));
+  root = cb_test_response_json (response);
+  call = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (call, "agent_id"), ==, decoded);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (call, "retell_llm_dynamic_variables"),
+                                                  "first_name"), ==, decoded);
+
+  polled = get_call (sim, json_object_get_string_member (call, "call_id"));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (polled), "agent_id"),
+                   ==, decoded);
+}
+
 /* A webhook receiver written against the socket, to answer in each of the ways HTTP/1.1
  * allows: chunked, closing, HTTP/1.0 up to the close, dropping a kept-alive connection
  * when the next request comes, or not answering at all. */
@@ -1394,6 +1426,7 @@ main (int   argc,
   g_test_add_func ("/sim/routes", test_routes);
   g_test_add_func ("/sim/create", test_create);
   g_test_add_func ("/sim/create-errors", test_create_errors);
+  g_test_add_func ("/sim/json-escaping", test_json_escaping);
   g_test_add_func ("/sim/outcome/answered", test_outcome_answered);
   g_test_add_func ("/sim/outcome/voicemail", test_outcome_voicemail);
   g_test_add_func ("/sim/outcome/no-answer", test_outcome_no_answer);

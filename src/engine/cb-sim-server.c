@@ -82,8 +82,9 @@ struct _SimCall
   char        *agent_id;
   char        *from_number;
   char        *to_number;
-  JsonNode    *metadata;         /* or NULL */
+  char        *metadata_json;    /* or NULL */
   JsonNode    *dynamic_vars;     /* or NULL */
+  char        *dynamic_vars_json;
 
   SimOutcome   outcome;
   CbCallStatus status;
@@ -291,8 +292,9 @@ sim_call_unref (SimCall *call)
   g_free (call->agent_id);
   g_free (call->from_number);
   g_free (call->to_number);
-  g_clear_pointer (&call->metadata, json_node_unref);
+  g_free (call->metadata_json);
   g_clear_pointer (&call->dynamic_vars, json_node_unref);
+  g_free (call->dynamic_vars_json);
   g_free (call->transcript);
   g_clear_pointer (&call->held_ended, g_bytes_unref);
   g_queue_clear_full (&call->deliveries, (GDestroyNotify) delivery_free);
@@ -437,62 +439,93 @@ dynamic_var (SimCall    *call,
   return json_node_get_string (node);
 }
 
-static JsonNode *
-sim_call_to_json (SimCall *call)
+/* @str as a JSON string, escaped as json-glib writes it (and U+001F too, which json-glib
+ * leaves bare although JSON wants it escaped). */
+static void
+append_json_string (GString    *out,
+                    const char *str)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *run = str;
+  const char *p;
+
+  g_string_append_c (out, '"');
+  for (p = str; *p != '\0'; p++)
+    {
+      const char *escape;
+      char code[8];
+
+      switch (*p)
+        {
+        case '"': escape = "\\\""; break;
+        case '\\': escape = "\\\\"; break;
+        case '\b': escape = "\\b"; break;
+        case '\f': escape = "\\f"; break;
+        case '\n': escape = "\\n"; break;
+        case '\r': escape = "\\r"; break;
+        case '\t': escape = "\\t"; break;
+        default:
+          if ((guchar) *p >= 0x20 && (guchar) *p != 0x7f)
+            continue;
+          g_snprintf (code, sizeof code, "\\u%04x", (guchar) *p);
+          escape = code;
+          break;
+        }
+
+      g_string_append_len (out, run, p - run);
+      g_string_append (out, escape);
+      run = p + 1;
+    }
+  g_string_append_len (out, run, p - run);
+  g_string_append_c (out, '"');
+}
+
+static void
+append_member (GString    *out,
+               const char *name,
+               const char *value)
+{
+  g_string_append_printf (out, ",\"%s\":", name);
+  if (value != NULL)
+    append_json_string (out, value);
+  else
+    g_string_append (out, "null");
+}
+
+/* The call object, as GET /v2/get-call answers it and webhooks carry it. Written
+ * directly: a JsonBuilder, its nodes and a generator cost more than the rest of a
+ * webhook. */
+static void
+sim_call_append_json (SimCall *call,
+                      GString *out)
+{
   gboolean ended = call->status == CB_CALL_STATUS_ENDED ||
                    call->status == CB_CALL_STATUS_NOT_CONNECTED;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "call_id");
-  json_builder_add_string_value (builder, call->call_id);
-  json_builder_set_member_name (builder, "call_type");
-  json_builder_add_string_value (builder, "phone_call");
-  json_builder_set_member_name (builder, "agent_id");
-  json_builder_add_string_value (builder, call->agent_id);
-  json_builder_set_member_name (builder, "call_status");
-  json_builder_add_string_value (builder, cb_call_status_to_string (call->status));
-  json_builder_set_member_name (builder, "from_number");
-  json_builder_add_string_value (builder, call->from_number);
-  json_builder_set_member_name (builder, "to_number");
-  json_builder_add_string_value (builder, call->to_number);
-  json_builder_set_member_name (builder, "direction");
-  json_builder_add_string_value (builder, "outbound");
+  g_string_append (out, "{\"call_id\":");
+  append_json_string (out, call->call_id);
+  g_string_append (out, ",\"call_type\":\"phone_call\"");
+  append_member (out, "agent_id", call->agent_id);
+  append_member (out, "call_status", cb_call_status_to_string (call->status));
+  append_member (out, "from_number", call->from_number);
+  append_member (out, "to_number", call->to_number);
+  g_string_append (out, ",\"direction\":\"outbound\"");
 
-  if (call->metadata != NULL)
-    {
-      json_builder_set_member_name (builder, "metadata");
-      json_builder_add_value (builder, json_node_copy (call->metadata));
-    }
+  if (call->metadata_json != NULL)
+    g_string_append_printf (out, ",\"metadata\":%s", call->metadata_json);
 
-  json_builder_set_member_name (builder, "retell_llm_dynamic_variables");
-  if (call->dynamic_vars != NULL)
-    {
-      json_builder_add_value (builder, json_node_copy (call->dynamic_vars));
-    }
-  else
-    {
-      json_builder_begin_object (builder);
-      json_builder_end_object (builder);
-    }
+  g_string_append_printf (out, ",\"retell_llm_dynamic_variables\":%s",
+                          call->dynamic_vars_json != NULL ? call->dynamic_vars_json : "{}");
 
   if (call->start_ms > 0)
-    {
-      json_builder_set_member_name (builder, "start_timestamp");
-      json_builder_add_int_value (builder, call->start_ms);
-    }
+    g_string_append_printf (out, ",\"start_timestamp\":%" G_GINT64_FORMAT, call->start_ms);
 
   if (ended)
     {
-      json_builder_set_member_name (builder, "end_timestamp");
-      json_builder_add_int_value (builder, call->end_ms);
-      json_builder_set_member_name (builder, "duration_ms");
-      json_builder_add_int_value (builder, call->duration_ms);
-      json_builder_set_member_name (builder, "disconnection_reason");
-      json_builder_add_string_value (builder, call->disconnection_reason);
-      json_builder_set_member_name (builder, "transcript");
-      json_builder_add_string_value (builder, call->transcript ? call->transcript : "");
+      g_string_append_printf (out, ",\"end_timestamp\":%" G_GINT64_FORMAT
+                              ",\"duration_ms\":%" G_GINT64_FORMAT,
+                              call->end_ms, call->duration_ms);
+      append_member (out, "disconnection_reason", call->disconnection_reason);
+      append_member (out, "transcript", call->transcript ? call->transcript : "");
     }
 
   if (call->analyzed)
@@ -519,51 +552,31 @@ sim_call_to_json (SimCall *call)
           break;
         }
 
-      json_builder_set_member_name (builder, "call_analysis");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "call_summary");
-      json_builder_add_string_value (builder, summary);
-      json_builder_set_member_name (builder, "call_successful");
-      json_builder_add_boolean_value (builder, call->successful);
-      json_builder_set_member_name (builder, "user_sentiment");
-      json_builder_add_string_value (builder, call->sentiment);
-      json_builder_set_member_name (builder, "in_voicemail");
-      json_builder_add_boolean_value (builder, call->outcome == SIM_VOICEMAIL);
-      json_builder_set_member_name (builder, "custom_analysis_data");
-      json_builder_begin_object (builder);
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
+      g_string_append (out, ",\"call_analysis\":{\"call_summary\":");
+      append_json_string (out, summary);
+      g_string_append_printf (out, ",\"call_successful\":%s",
+                              call->successful ? "true" : "false");
+      append_member (out, "user_sentiment", call->sentiment);
+      g_string_append_printf (out, ",\"in_voicemail\":%s,\"custom_analysis_data\":{}}",
+                              call->outcome == SIM_VOICEMAIL ? "true" : "false");
     }
 
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
-}
-
-static GBytes *
-node_to_bytes (JsonNode *node)
-{
-  char *text = json_to_string (node, FALSE);
-
-  return g_bytes_new_take (text, strlen (text));
+  g_string_append_c (out, '}');
 }
 
 static GBytes *
 sim_call_event_body (SimCall  *call,
                      SimEvent  event)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  GString *out = g_string_sized_new (1024);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "event");
-  json_builder_add_string_value (builder, event_names[event]);
-  json_builder_set_member_name (builder, "call");
-  json_builder_add_value (builder, sim_call_to_json (call));
-  json_builder_end_object (builder);
+  g_string_append (out, "{\"event\":");
+  append_json_string (out, event_names[event]);
+  g_string_append (out, ",\"call\":");
+  sim_call_append_json (call, out);
+  g_string_append_c (out, '}');
 
-  root = json_builder_get_root (builder);
-  return node_to_bytes (root);
+  return g_string_free_to_bytes (out);
 }
 
 /* Webhooks */
@@ -1607,6 +1620,18 @@ draw_request (CbSimServer *self,
 /* HTTP */
 
 static void
+respond_text (SoupServerMessage *msg,
+              guint              status,
+              GString           *text)
+{
+  gsize len = text->len;
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_string_free (text, FALSE), len);
+}
+
+static void
 respond_json (SoupServerMessage *msg,
               guint              status,
               JsonNode          *node)
@@ -1750,6 +1775,7 @@ read_create_body (JsonNode     *root,
             return g_strdup_printf ("retell_llm_dynamic_variables.%s must be a string", name);
         }
       call->dynamic_vars = json_node_copy (node);
+      call->dynamic_vars_json = json_to_string (node, FALSE);
     }
 
   call->from_number = g_strdup (json_object_get_string_member (object, "from_number"));
@@ -1762,7 +1788,7 @@ read_create_body (JsonNode     *root,
 
   node = json_object_get_member (object, "metadata");
   if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
-    call->metadata = json_node_copy (node);
+    call->metadata_json = json_to_string (node, FALSE);
 
   return NULL;
 }
@@ -1873,7 +1899,7 @@ handle_create (CbSimServer       *self,
                SoupServerMessage *msg)
 {
   g_autoptr(GRand) rand = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  GString *text;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) parse_error = NULL;
   g_autofree char *problem = NULL;
@@ -1931,8 +1957,9 @@ handle_create (CbSimServer       *self,
       g_hash_table_insert (self->calls, call->call_id, sim_call_ref (call));
       sim_call_schedule (call, call->ring_ms, ring_cb);
 
-      node = sim_call_to_json (call);
-      respond_json (msg, SOUP_STATUS_CREATED, node);
+      text = g_string_sized_new (512);
+      sim_call_append_json (call, text);
+      respond_text (msg, SOUP_STATUS_CREATED, text);
     }
 
   sim_call_unref (call);
@@ -1951,7 +1978,7 @@ handle_get_call (CbSimServer       *self,
                  SoupServerMessage *msg,
                  const char        *call_id)
 {
-  g_autoptr(JsonNode) node = NULL;
+  GString *text;
   g_autofree char *message = NULL;
   SimCall *call;
 
@@ -1968,8 +1995,9 @@ handle_get_call (CbSimServer       *self,
       return;
     }
 
-  node = sim_call_to_json (call);
-  respond_json (msg, SOUP_STATUS_OK, node);
+  text = g_string_sized_new (1024);
+  sim_call_append_json (call, text);
+  respond_text (msg, SOUP_STATUS_OK, text);
 }
 
 static gboolean
