@@ -28,6 +28,7 @@
 #define WEBHOOK_MAX_RETRIES   3
 #define WEBHOOK_RETRY_BASE_MS 1000
 #define WEBHOOK_MAX_CONNECTIONS 128
+#define WEBHOOK_MAX_ANSWER      (1024 * 1024)
 
 typedef enum
 {
@@ -1107,6 +1108,12 @@ webhook_conn_read (WebhookConn *conn)
       if (n == 0)
         {
           webhook_conn_parse (conn, TRUE);
+          return;
+        }
+
+      if (conn->in->len > WEBHOOK_MAX_ANSWER)
+        {
+          webhook_conn_finish (conn, 0, _("The answer is larger than 1 MiB"), FALSE);
           return;
         }
     }
