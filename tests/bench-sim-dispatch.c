@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "cb-provider-retell.h"
 #include "cb-sim-server.h"
@@ -31,6 +32,16 @@ typedef struct
 } Bench;
 
 static void place_next (Bench *bench);
+
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
+         + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
 
 static void
 placed_cb (GObject      *object,
@@ -82,6 +93,8 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   guint in_flight = 200;
   Bench bench = { 0 };
+  double loads[3] = { 0 };
+  double cpu_start, cpu;
   gint64 started;
   double seconds;
 
@@ -103,15 +116,23 @@ main (int   argc,
   bench.provider = provider;
   bench.loop = loop;
 
+  cpu_start = cpu_seconds ();
   started = g_get_monotonic_time ();
   for (guint i = 0; i < MIN (in_flight, bench.total); i++)
     place_next (&bench);
   g_main_loop_run (loop);
   seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+  cpu = cpu_seconds () - cpu_start;
+  getloadavg (loads, 3);
 
   printf ("sim-dispatch: %u calls placed in %.3f s with %u in flight: %.0f calls/s "
           "(%u failed)\n", bench.total, seconds, MIN (in_flight, bench.total),
           bench.total / seconds, bench.failed);
+  /* Client and simulator share this thread: CPU time is the figure the load of the
+   * machine inflates least. */
+  printf ("sim-dispatch: CPU %.2f s (%.0f µs a call, client and simulator together); "
+          "load average %.2f %.2f %.2f\n",
+          cpu, 1e6 * cpu / bench.total, loads[0], loads[1], loads[2]);
 
   return bench.failed == 0 ? 0 : 1;
 }
