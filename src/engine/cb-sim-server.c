@@ -871,8 +871,7 @@ webhook_conn_finish (WebhookConn *conn,
       SimCall *next = g_queue_pop_head (&self->client_waiting);
 
       next->queued = FALSE;
-      if (next->server != NULL)
-        webhook_send (self, next, FALSE);
+      sim_call_pump (next);
       sim_call_unref (next);
     }
 }
