@@ -459,6 +459,74 @@ compare_positions (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* The rows may have moved anywhere. Pages are only a cache: without them, the items left
+ * are those something else holds (a view's rows, a selection), each where it was last read.
+ * Only the pages at those positions are read again, and only the positions whose item
+ * differs change; the count changes at the end. Telling the whole list changed would make a
+ * view look for its rows through every position, reading every page. */
+static void
+refresh_moved (CbRecipientList *self)
+{
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) held_at = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) indexes = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint old_n = self->n_items;
+  guint new_n = count (self);
+  guint common = MIN (old_n, new_n);
+  guint first = G_MAXUINT;
+  guint last = 0;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_remove_all (self->pages);
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (held, g_object_ref (value));
+
+  for (guint i = 0; i < held->len; i++)
+    {
+      CbRecipientItem *item = g_ptr_array_index (held, i);
+      guint index = item->position / PAGE_SIZE;
+
+      if (item->position >= common)
+        continue;
+      g_hash_table_insert (held_at, GUINT_TO_POINTER (item->position), item);
+      g_array_append_val (indexes, index);
+    }
+  g_array_sort (indexes, compare_positions);
+
+  self->n_items = new_n;
+  for (guint i = 0; i < indexes->len; i++)
+    {
+      guint index = g_array_index (indexes, guint, i);
+      Page *page;
+
+      if ((i > 0 && index == g_array_index (indexes, guint, i - 1)) ||
+          !(page = load_page (self, index)))
+        continue;
+
+      for (guint j = 0; j < PAGE_SIZE && index * PAGE_SIZE + j < common; j++)
+        {
+          guint position = index * PAGE_SIZE + j;
+          gpointer was = g_hash_table_lookup (held_at, GUINT_TO_POINTER (position));
+          gpointer is = j < page->items->len ? g_ptr_array_index (page->items, j) : NULL;
+
+          if (was != NULL && was != is)
+            {
+              first = MIN (first, position);
+              last = MAX (last, position);
+            }
+        }
+    }
+
+  /* The count first, so that the model already has it as each change is told; then one
+   * span, so that a view keeps the rows of items that only moved within it. */
+  if (old_n != new_n)
+    g_list_model_items_changed (G_LIST_MODEL (self), common, old_n - common, new_n - common);
+  if (first != G_MAXUINT)
+    g_list_model_items_changed (G_LIST_MODEL (self), first, last - first + 1, last - first + 1);
+}
+
 void
 cb_recipient_list_refresh (CbRecipientList    *self,
                            const char * const *recipient_ids)
@@ -468,13 +536,17 @@ cb_recipient_list_refresh (CbRecipientList    *self,
 
   g_return_if_fail (CB_IS_RECIPIENT_LIST (self));
 
-  /* A change of status moves rows in or out of a status filter, and any change may move
-   * rows in an order other than the spreadsheet's. The items of the rows still listed are
-   * the same objects again, so a table keeps their rows as they are. */
-  if (self->status >= 0 || self->sort != CB_RECIPIENT_SORT_ROW ||
-      self->search != NULL || recipient_ids == NULL)
+  if (recipient_ids == NULL)
     {
       reset (self);
+      return;
+    }
+
+  /* A change of status moves rows in or out of a status filter, and any change may move
+   * rows in an order other than the spreadsheet's. */
+  if (self->status >= 0 || self->sort != CB_RECIPIENT_SORT_ROW || self->search != NULL)
+    {
+      refresh_moved (self);
       return;
     }
 
