@@ -455,12 +455,11 @@ cell_recipient_changed_cb (CbRecipientItem *item,
   update_cell (label, kind, cb_recipient_item_get_recipient (item));
 }
 
-/* @live: whether the column shows what a call changes (the row, the number and the
- * variables never change). */
+/* The cell follows its item: the recipient shown at a position changes as calls end, and
+ * in a filtered or sorted table another recipient may come to the position. */
 static void
 bind_cell (GtkListItem *list_item,
-           CellKind     kind,
-           gboolean     live)
+           CellKind     kind)
 {
   CbRecipientItem *item = gtk_list_item_get_item (list_item);
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
@@ -469,16 +468,13 @@ bind_cell (GtkListItem *list_item,
     return;
 
   update_cell (label, kind, cb_recipient_item_get_recipient (item));
-  if (live)
-    {
-      g_object_set_qdata (G_OBJECT (label), cell_kind_quark (), GINT_TO_POINTER (kind));
-      g_signal_connect_object (item, "notify::recipient",
-                               G_CALLBACK (cell_recipient_changed_cb), label, 0);
-    }
+  g_object_set_qdata (G_OBJECT (label), cell_kind_quark (), GINT_TO_POINTER (kind));
+  g_signal_connect_object (item, "notify::recipient",
+                           G_CALLBACK (cell_recipient_changed_cb), label, 0);
 }
 
 static void
-unbind_live_cell_cb (GtkSignalListItemFactory *factory,
+unbind_cell_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
                      CbBatchDetail            *self)
 {
@@ -494,7 +490,7 @@ bind_row_cell_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *item,
                   CbBatchDetail            *self)
 {
-  bind_cell (item, CELL_ROW, FALSE);
+  bind_cell (item, CELL_ROW);
 }
 
 static void
@@ -502,7 +498,7 @@ bind_phone_cell_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *item,
                     CbBatchDetail            *self)
 {
-  bind_cell (item, CELL_PHONE, FALSE);
+  bind_cell (item, CELL_PHONE);
 }
 
 static void
@@ -510,7 +506,7 @@ bind_status_cell_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *item,
                      CbBatchDetail            *self)
 {
-  bind_cell (item, CELL_STATUS, TRUE);
+  bind_cell (item, CELL_STATUS);
 }
 
 static void
@@ -518,7 +514,7 @@ bind_attempts_cell_cb (GtkSignalListItemFactory *factory,
                        GtkListItem              *item,
                        CbBatchDetail            *self)
 {
-  bind_cell (item, CELL_ATTEMPTS, TRUE);
+  bind_cell (item, CELL_ATTEMPTS);
 }
 
 static void
@@ -526,7 +522,7 @@ bind_outcome_cell_cb (GtkSignalListItemFactory *factory,
                       GtkListItem              *item,
                       CbBatchDetail            *self)
 {
-  bind_cell (item, CELL_OUTCOME, TRUE);
+  bind_cell (item, CELL_OUTCOME);
 }
 
 static void
@@ -534,7 +530,7 @@ bind_duration_cell_cb (GtkSignalListItemFactory *factory,
                        GtkListItem              *item,
                        CbBatchDetail            *self)
 {
-  bind_cell (item, CELL_DURATION, TRUE);
+  bind_cell (item, CELL_DURATION);
 }
 
 static void
@@ -542,7 +538,7 @@ bind_vars_cell_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *item,
                    CbBatchDetail            *self)
 {
-  bind_cell (item, CELL_VARS, FALSE);
+  bind_cell (item, CELL_VARS);
 }
 
 static void
@@ -1004,7 +1000,7 @@ cb_batch_detail_class_init (CbBatchDetailClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, bind_outcome_cell_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_duration_cell_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_vars_cell_cb);
-  gtk_widget_class_bind_template_callback (widget_class, unbind_live_cell_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unbind_cell_cb);
 
   gtk_widget_class_install_action (widget_class, "detail.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "detail.open-report", "s", open_report_action);
@@ -1118,7 +1114,7 @@ cb_batch_detail_update (CbBatchDetail      *self,
   g_set_object (&self->batch, batch);
   update_header (self);
 
-  /* The selection stays on its recipient, whose item is the same object. */
+  /* The selection stays at its position, whose item is the same object. */
   if (recipient_ids != NULL && recipient_ids[0] != NULL)
     {
       cb_recipient_list_refresh (self->recipients, recipient_ids);

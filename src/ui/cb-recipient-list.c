@@ -21,9 +21,7 @@ struct _CbRecipientItem
 {
   GObject      parent_instance;
 
-  char        *id;
   CbRecipient *recipient;
-  /* Where the list last read it */
   guint        position;
 };
 
@@ -42,7 +40,6 @@ cb_recipient_item_finalize (GObject *object)
 {
   CbRecipientItem *self = (CbRecipientItem *)object;
 
-  g_clear_pointer (&self->id, g_free);
   g_clear_object (&self->recipient);
 
   G_OBJECT_CLASS (cb_recipient_item_parent_class)->finalize (object);
@@ -105,7 +102,8 @@ static gboolean
 same_recipient (CbRecipient *a,
                 CbRecipient *b)
 {
-  return cb_recipient_get_status (a) == cb_recipient_get_status (b) &&
+  return g_strcmp0 (cb_recipient_get_id (a), cb_recipient_get_id (b)) == 0 &&
+         cb_recipient_get_status (a) == cb_recipient_get_status (b) &&
          cb_recipient_get_attempts (a) == cb_recipient_get_attempts (b) &&
          cb_recipient_get_max_retries (a) == cb_recipient_get_max_retries (b) &&
          cb_recipient_get_duration_ms (a) == cb_recipient_get_duration_ms (b) &&
@@ -163,8 +161,9 @@ struct _CbRecipientList
   guint            n_items;
   GHashTable      *pages;   /* page index → Page* */
   gint64           clock;
-  /* Every item alive, in a page or held elsewhere (a table's row): recipient id →
-   * CbRecipientItem*, unowned, removed as each is disposed. */
+  /* Every item alive, in a page or held elsewhere (a table's row, a selection): position →
+   * CbRecipientItem*, unowned, removed as each is disposed. A position keeps its item while
+   * the query stays: what moves is the recipients, not the rows of a view. */
   GHashTable      *items;
 };
 
@@ -236,42 +235,54 @@ drop_oldest_page (CbRecipientList *self)
     g_hash_table_remove (self->pages, oldest);
 }
 
-/* Weak references are notified as the item is disposed, before its id is freed. */
+/* Weak references are notified as the item is disposed, its fields still there. */
 static void
 item_disposed_cb (gpointer  data,
                   GObject  *where_the_object_was)
 {
   CbRecipientList *self = data;
   CbRecipientItem *item = (CbRecipientItem *)where_the_object_was;
+  gpointer key = GUINT_TO_POINTER (item->position);
 
-  if (g_hash_table_lookup (self->items, item->id) == item)
-    g_hash_table_remove (self->items, item->id);
+  if (g_hash_table_lookup (self->items, key) == item)
+    g_hash_table_remove (self->items, key);
 }
 
-/* The item of @recipient: the one already alive, if any, brought up to date. */
+/* The item at @position: the one already alive, if any, showing @recipient now. */
 static CbRecipientItem *
 dup_item (CbRecipientList *self,
           CbRecipient     *recipient,
           guint            position)
 {
-  CbRecipientItem *item = g_hash_table_lookup (self->items, cb_recipient_get_id (recipient));
+  CbRecipientItem *item = g_hash_table_lookup (self->items, GUINT_TO_POINTER (position));
 
   if (item != NULL)
     {
       g_object_ref (item);
-      item->position = position;
       item_set_recipient (item, recipient);
       return item;
     }
 
   item = g_object_new (CB_TYPE_RECIPIENT_ITEM, NULL);
   item->position = position;
-  item->id = g_strdup (cb_recipient_get_id (recipient));
   item->recipient = g_object_ref (recipient);
-  g_hash_table_insert (self->items, item->id, item);
+  g_hash_table_insert (self->items, GUINT_TO_POINTER (position), item);
   g_object_weak_ref (G_OBJECT (item), item_disposed_cb, self);
 
   return item;
+}
+
+/* The items alive stay with whoever holds them, no longer this list's. */
+static void
+forget_items (CbRecipientList *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_object_weak_unref (value, item_disposed_cb, self);
+  g_hash_table_remove_all (self->items);
 }
 
 static Page *
@@ -358,14 +369,10 @@ static void
 cb_recipient_list_finalize (GObject *object)
 {
   CbRecipientList *self = (CbRecipientList *)object;
-  GHashTableIter iter;
-  gpointer value;
 
   /* Items a table still holds outlive the list. */
   g_clear_pointer (&self->pages, g_hash_table_unref);
-  g_hash_table_iter_init (&iter, self->items);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_object_weak_unref (value, item_disposed_cb, self);
+  forget_items (self);
   g_clear_pointer (&self->items, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_pointer (&self->batch_id, g_free);
@@ -385,7 +392,7 @@ cb_recipient_list_init (CbRecipientList *self)
 {
   self->status = -1;
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, page_free);
-  self->items = g_hash_table_new (g_str_hash, g_str_equal);
+  self->items = g_hash_table_new (NULL, NULL);
 }
 
 CbRecipientList *
@@ -413,12 +420,14 @@ cb_recipient_list_get_batch_id (CbRecipientList *self)
   return self->batch_id;
 }
 
+/* Another query: every position changes, to new items. */
 static void
 reset (CbRecipientList *self)
 {
   guint old = self->n_items;
 
   g_hash_table_remove_all (self->pages);
+  forget_items (self);
   self->n_items = count (self);
   if (old != 0 || self->n_items != 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
@@ -459,80 +468,64 @@ compare_positions (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* Reads again the pages at these positions (sorted), which brings their items up to date. */
+static void
+reload_pages (CbRecipientList *self,
+              GArray          *positions)
+{
+  guint last = G_MAXUINT;
+
+  for (guint i = 0; i < positions->len; i++)
+    {
+      guint index = g_array_index (positions, guint, i) / PAGE_SIZE;
+
+      if (index != last)
+        load_page (self, index);
+      last = index;
+    }
+}
+
 /* The rows may have moved anywhere. Pages are only a cache: without them, the items left
- * are those something else holds (a view's rows, a selection), each where it was last read.
- * Only the pages at those positions are read again, and only the positions whose item
- * differs change; the count changes at the end. Telling the whole list changed would make a
- * view look for its rows through every position, reading every page. */
+ * are those something else holds (a view's rows, a selection). Only their pages are read
+ * again, each item then showing the recipient now at its position, and the count changes
+ * at the end. Telling the whole list changed would make a view look for its rows through
+ * every position, reading every page. */
 static void
 refresh_moved (CbRecipientList *self)
 {
-  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GHashTable) held_at = g_hash_table_new (NULL, NULL);
-  g_autoptr(GArray) indexes = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
   guint old_n = self->n_items;
   guint new_n = count (self);
   guint common = MIN (old_n, new_n);
-  guint first = G_MAXUINT;
-  guint last = 0;
   GHashTableIter iter;
-  gpointer value;
+  gpointer key;
 
   g_hash_table_remove_all (self->pages);
   g_hash_table_iter_init (&iter, self->items);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (held, g_object_ref (value));
-
-  for (guint i = 0; i < held->len; i++)
+  while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      CbRecipientItem *item = g_ptr_array_index (held, i);
-      guint index = item->position / PAGE_SIZE;
+      guint position = GPOINTER_TO_UINT (key);
 
-      if (item->position >= common)
-        continue;
-      g_hash_table_insert (held_at, GUINT_TO_POINTER (item->position), item);
-      g_array_append_val (indexes, index);
+      if (position < common)
+        g_array_append_val (positions, position);
     }
-  g_array_sort (indexes, compare_positions);
+  g_array_sort (positions, compare_positions);
 
   self->n_items = new_n;
-  for (guint i = 0; i < indexes->len; i++)
-    {
-      guint index = g_array_index (indexes, guint, i);
-      Page *page;
-
-      if ((i > 0 && index == g_array_index (indexes, guint, i - 1)) ||
-          !(page = load_page (self, index)))
-        continue;
-
-      for (guint j = 0; j < PAGE_SIZE && index * PAGE_SIZE + j < common; j++)
-        {
-          guint position = index * PAGE_SIZE + j;
-          gpointer was = g_hash_table_lookup (held_at, GUINT_TO_POINTER (position));
-          gpointer is = j < page->items->len ? g_ptr_array_index (page->items, j) : NULL;
-
-          if (was != NULL && was != is)
-            {
-              first = MIN (first, position);
-              last = MAX (last, position);
-            }
-        }
-    }
-
-  /* The count first, so that the model already has it as each change is told; then one
-   * span, so that a view keeps the rows of items that only moved within it. */
+  reload_pages (self, positions);
   if (old_n != new_n)
     g_list_model_items_changed (G_LIST_MODEL (self), common, old_n - common, new_n - common);
-  if (first != G_MAXUINT)
-    g_list_model_items_changed (G_LIST_MODEL (self), first, last - first + 1, last - first + 1);
 }
 
 void
 cb_recipient_list_refresh (CbRecipientList    *self,
                            const char * const *recipient_ids)
 {
-  g_autoptr(GArray) touched = NULL;
+  g_autoptr(GHashTable) ids = NULL;
   g_autoptr(GArray) positions = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
 
   g_return_if_fail (CB_IS_RECIPIENT_LIST (self));
 
@@ -550,62 +543,27 @@ cb_recipient_list_refresh (CbRecipientList    *self,
       return;
     }
 
-  /* The pages holding a changed recipient that is read or shown: the order is the
-   * spreadsheet's with nothing filtered, so each stays where it was last read. */
-  touched = g_array_new (FALSE, FALSE, sizeof (guint));
+  /* The order is the spreadsheet's with nothing filtered: each recipient stays at its
+   * position, and only the pages holding a changed one that is read or shown are read
+   * again. Their items change in place: a view redraws the changed cells only. */
+  ids = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; recipient_ids[i] != NULL; i++)
-    {
-      CbRecipientItem *item = g_hash_table_lookup (self->items, recipient_ids[i]);
+    g_hash_table_add (ids, (gpointer)recipient_ids[i]);
 
-      if (item != NULL)
-        {
-          guint index = item->position / PAGE_SIZE;
-
-          g_array_append_val (touched, index);
-        }
-    }
-  g_array_sort (touched, compare_positions);
-
-  /* Each page read again updates its items in place; a position whose item is another
-   * (a recipient deleted meanwhile) changes in the model. */
   positions = g_array_new (FALSE, FALSE, sizeof (guint));
-  for (guint i = 0; i < touched->len; i++)
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      guint index = g_array_index (touched, guint, i);
-      g_autoptr(GPtrArray) before = NULL;
-      Page *old;
-      Page *page;
+      CbRecipientItem *item = value;
+      guint position = GPOINTER_TO_UINT (key);
 
-      if (i > 0 && index == g_array_index (touched, guint, i - 1))
-        continue;
-
-      if ((old = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index))) != NULL)
-        before = g_ptr_array_ref (old->items);
-      if (!(page = load_page (self, index)) || before == NULL)
-        continue;
-
-      for (guint j = 0; j < MAX (before->len, page->items->len); j++)
-        if (j >= before->len || j >= page->items->len ||
-            g_ptr_array_index (before, j) != g_ptr_array_index (page->items, j))
-          {
-            guint position = index * PAGE_SIZE + j;
-
-            g_array_append_val (positions, position);
-          }
+      if (position < self->n_items &&
+          g_hash_table_contains (ids, cb_recipient_get_id (item->recipient)))
+        g_array_append_val (positions, position);
     }
+  g_array_sort (positions, compare_positions);
 
-  for (guint i = 0; i < positions->len;)
-    {
-      guint first = g_array_index (positions, guint, i);
-      guint n = 1;
-
-      while (i + n < positions->len && g_array_index (positions, guint, i + n) == first + n)
-        n++;
-      if (first < self->n_items)
-        g_list_model_items_changed (G_LIST_MODEL (self), first,
-                                    MIN (n, self->n_items - first), MIN (n, self->n_items - first));
-      i += n;
-    }
+  reload_pages (self, positions);
 }
 
 guint

@@ -17,9 +17,10 @@ G_BEGIN_DECLS
 
 #define CB_TYPE_RECIPIENT_ITEM (cb_recipient_item_get_type ())
 
-/* One recipient of the list: the same object for as long as anything holds it, whatever
- * the list reads again, so that a table only redraws what changed. Its "recipient" is
- * replaced (and notified) when the recipient changed in the store. */
+/* One position of the list: the same object for as long as anything holds it and the query
+ * stays, whatever the list reads again, so that a table only redraws what changed. Its
+ * "recipient" is replaced (and notified) when the recipient at the position changed in the
+ * store, or another one came to it. */
 G_DECLARE_FINAL_TYPE (CbRecipientItem, cb_recipient_item, CB, RECIPIENT_ITEM, GObject)
 
 CbRecipient     *cb_recipient_item_get_recipient (CbRecipientItem *self);
@@ -38,9 +39,9 @@ void             cb_recipient_list_set_query  (CbRecipientList  *self,
                                                const char       *search,
                                                CbRecipientSort   sort,
                                                gboolean          descending);
-/* Some recipients changed in the store: re-reads the pages that hold them (or everything
- * when the filter or the order depends on what changed). The items of recipients still
- * listed stay the same objects; only their "recipient" changes. */
+/* Some recipients changed in the store: re-reads the pages that hold them (or, when the
+ * filter or the order depends on what changed, the pages whose items are held elsewhere,
+ * and the count). Each position keeps its item; only its "recipient" changes. */
 void             cb_recipient_list_refresh    (CbRecipientList  *self,
                                                const char * const *recipient_ids);
 /* How many pages of recipients are held in memory. */
