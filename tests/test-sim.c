@@ -339,6 +339,7 @@ typedef enum
   RAW_HTTP10,      /* HTTP/1.0 200, body up to the close */
   RAW_STALE,       /* 204 kept alive, but the second request of a connection is dropped */
   RAW_SILENT,      /* the first @n_silent requests get no answer at all */
+  RAW_HOLD,        /* 204 kept alive, the answers held back until @released */
 } RawMode;
 
 typedef struct
@@ -353,6 +354,7 @@ typedef struct
   guint           n_requests;
   guint           n_silent;
   guint           n_bad;         /* requests with a bad signature or body */
+  gboolean        released;      /* RAW_HOLD */
   GPtrArray      *events;        /* "event call_id", in the order answered */
   char           *first_head;    /* the first request's line and headers */
 } RawReceiver;
@@ -459,6 +461,15 @@ raw_serve (RawReceiver       *raw,
           g_mutex_unlock (&raw->lock);
         }
 
+      if (raw->mode == RAW_HOLD)
+        {
+          g_mutex_lock (&raw->lock);
+          g_cond_broadcast (&raw->cond);
+          while (!raw->released)
+            g_cond_wait (&raw->cond, &raw->lock);
+          g_mutex_unlock (&raw->lock);
+        }
+
       switch (raw->mode)
         {
         case RAW_CHUNKED:
@@ -473,6 +484,7 @@ raw_serve (RawReceiver       *raw,
           break;
         case RAW_STALE:
         case RAW_SILENT:
+        case RAW_HOLD:
         default:
           answer = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n";
           break;
@@ -677,6 +689,94 @@ test_webhook_timeout (void)
   g_assert_cmpuint (raw->n_requests, ==, 5);
   g_assert_cmpuint (raw->n_connections, ==, 3);
   raw_receiver_free (raw);
+}
+
+static gboolean
+raw_has_events (gpointer data)
+{
+  RawWait *wait = data;
+  gboolean done;
+
+  g_mutex_lock (&wait->raw->lock);
+  done = wait->raw->events->len >= wait->n_events;
+  g_mutex_unlock (&wait->raw->lock);
+
+  return done;
+}
+
+typedef struct
+{
+  RawReceiver *old;
+  RawReceiver *new;
+  CbSimServer *sim;
+} RawPair;
+
+static gboolean
+raw_pair_done (gpointer data)
+{
+  RawPair *pair = data;
+  guint n;
+
+  g_mutex_lock (&pair->old->lock);
+  n = pair->old->events->len;
+  g_mutex_unlock (&pair->old->lock);
+  g_mutex_lock (&pair->new->lock);
+  n += pair->new->events->len;
+  g_mutex_unlock (&pair->new->lock);
+
+  return n >= 6 && cb_sim_server_get_n_pending_webhooks (pair->sim) == 0;
+}
+
+static void
+test_webhook_new_address (void)
+{
+  RawReceiver *old = raw_receiver_new (RAW_HOLD);
+  RawReceiver *new = raw_receiver_new (RAW_CHUNKED);
+  g_autoptr(CbSimServer) sim = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *expected = NULL;
+  RawWait wait = { old, NULL, 1 };
+  RawPair pair;
+
+  sim = g_object_new (CB_TYPE_SIM_SERVER, "api-key", KEY, "webhook-timeout", 10, NULL);
+  g_object_set (sim, "speed", SPEED, "seed", (guint64) 5, "webhook-url", old->url, NULL);
+  g_assert_true (cb_sim_server_listen (sim, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  only_outcome (sim, "answer-rate");
+  wait.sim = sim;
+
+  /* The first call's call_started waits for its answer from the old address... */
+  first = create_call (sim, "+14155550123", "att_old");
+  cb_test_wait_until (raw_has_events, &wait, 60);
+
+  /* ...while the address changes and a second call's webhook goes to the new one. */
+  g_object_set (sim, "webhook-url", new->url, NULL);
+  second = create_call (sim, "+14155550124", "att_new");
+  wait.raw = new;
+  cb_test_wait_until (raw_has_events, &wait, 60);
+
+  /* The old connection answers at last: it is not used again. */
+  g_mutex_lock (&old->lock);
+  old->released = TRUE;
+  g_cond_broadcast (&old->cond);
+  g_mutex_unlock (&old->lock);
+
+  pair.old = old;
+  pair.new = new;
+  pair.sim = sim;
+  cb_test_wait_until (raw_pair_done, &pair, 60);
+  g_clear_object (&sim);
+
+  g_assert_cmpuint (old->events->len, ==, 1);
+  expected = g_strdup_printf ("call_started %s", first);
+  g_assert_cmpstr (g_ptr_array_index (old->events, 0), ==, expected);
+  g_assert_cmpuint (new->events->len, ==, 5);
+  g_assert_cmpuint (old->n_bad + new->n_bad, ==, 0);
+
+  raw_receiver_free (old);
+  raw_receiver_free (new);
 }
 
 /* Tests */
@@ -1443,6 +1543,7 @@ main (int   argc,
   g_test_add_func ("/sim/webhook/http10", test_webhook_http10);
   g_test_add_func ("/sim/webhook/stale-connection", test_webhook_stale);
   g_test_add_func ("/sim/webhook/timeout", test_webhook_timeout);
+  g_test_add_func ("/sim/webhook/new-address", test_webhook_new_address);
   g_test_add_func ("/sim/fault/429-500", test_fault_429_500);
   g_test_add_func ("/sim/fault/slow", test_fault_slow);
   g_test_add_func ("/sim/determinism", test_determinism);

@@ -723,6 +723,7 @@ struct _WebhookConn
   guint         n_answered;  /* answers read on this connection */
   gboolean      connecting;
   gboolean      resent;      /* the request was sent again after a stale connection */
+  gboolean      retired;     /* to a former webhook address: closed once answered */
 };
 
 static WebhookConn *
@@ -850,7 +851,7 @@ webhook_conn_finish (WebhookConn *conn,
   g_byte_array_set_size (conn->out, 0);
   conn->out_pos = 0;
 
-  if (keep_alive)
+  if (keep_alive && !conn->retired)
     {
       conn->n_answered++;
       g_source_modify_unix_fd (self->client_source, conn->tag, G_IO_IN);
@@ -1385,7 +1386,10 @@ sim_call_pump (SimCall *call)
 
   if (g_strcmp0 (self->client_url, self->webhook_url) != 0)
     {
-      /* Another address: the connections to the old one are of no use. */
+      /* Another address: the connections to the old one are of no use, those still
+       * waiting for an answer included. */
+      for (guint i = 0; i < self->conns->len; i++)
+        ((WebhookConn *) g_ptr_array_index (self->conns, i))->retired = TRUE;
       while (self->idle_conns.length > 0)
         webhook_conn_close (g_queue_peek_head (&self->idle_conns));
       webhook_target_parse (self);
