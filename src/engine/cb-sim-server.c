@@ -938,6 +938,9 @@ chunked_length (const char *p,
 
       if (eol == NULL)
         return 0;
+      /* g_ascii_strtoull() would skip spaces and line ends, past @eol and @len. */
+      if (!g_ascii_isxdigit (p[pos]))
+        return -1;
       size = g_ascii_strtoull (p + pos, &end, 16);
       if (end == p + pos || (end != eol && *end != ';' && *end != ' '))
         return -1;
