@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cb-store-catalog.h"
 #include "cb-store.h"
 #include "cb-store-private.h"
 #include "cb-test-util.h"
@@ -903,6 +904,82 @@ test_batch_from_csv (void)
   }
 }
 
+/* The detail page's search: a part of the number or of a variable's value, with LIKE's
+ * wildcards taken literally, alone or with a status filter. */
+static guint
+search_rows (CbStore    *store,
+             const char *batch_id,
+             int         status,
+             const char *search,
+             GString    *rows)
+{
+  g_autoptr(GListModel) found = NULL;
+  g_autoptr(GError) error = NULL;
+  CbRecipientQuery query = { batch_id, status, search, CB_RECIPIENT_SORT_ROW, FALSE };
+  gint64 count = cb_store_count_recipients (store, &query, &error);
+
+  g_assert_no_error (error);
+  found = cb_store_query_recipients (store, &query, 0, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, g_list_model_get_n_items (found));
+
+  g_string_truncate (rows, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (found); i++)
+    {
+      g_autoptr(CbRecipient) recipient = g_list_model_get_item (found, i);
+
+      g_string_append_printf (rows, "%s%u", i ? "," : "", cb_recipient_get_row (recipient));
+    }
+
+  return (guint) count;
+}
+
+static void
+test_batch_search (void)
+{
+  static const char csv[] =
+    "phone,first_name,note\n"
+    "+14155550101,Ann,50% off\n"
+    "+14155550102,Bob,500 off\n"
+    "+14155550103,Cy,a_b\n"
+    "+14155550104,Dee,axb\n"
+    "+14155550105,Eve,back\\slash\n"
+    "+14155550106,Fay,\"say \"\"hi\"\", 100!\"\n";
+  g_autofree char *path = new_db_path ("search.db");
+  g_autoptr(CbStore) store = open_store (path);
+  g_autoptr(GBytes) bytes = g_bytes_new_static (csv, sizeof csv - 1);
+  g_autoptr(GString) rows = g_string_new (NULL);
+  g_autoptr(CbBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  CbBatchParams params = default_params ("Search");
+  const char *id;
+
+  batch = cb_store_import_bytes (store, &params, bytes, "search.csv", FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  id = cb_batch_get_id (batch);
+
+  g_assert_cmpuint (search_rows (store, id, -1, NULL, rows), ==, 6);
+  g_assert_cmpuint (search_rows (store, id, -1, "5550103", rows), ==, 1);
+  g_assert_cmpstr (rows->str, ==, "4");
+  g_assert_cmpuint (search_rows (store, id, -1, "bob", rows), ==, 1);
+  g_assert_cmpstr (rows->str, ==, "3");
+  g_assert_cmpuint (search_rows (store, id, -1, "50%", rows), ==, 1);
+  g_assert_cmpstr (rows->str, ==, "2");
+  g_assert_cmpuint (search_rows (store, id, -1, "a_b", rows), ==, 1);
+  g_assert_cmpstr (rows->str, ==, "4");
+  g_assert_cmpuint (search_rows (store, id, -1, "k\\s", rows), ==, 1);
+  g_assert_cmpstr (rows->str, ==, "6");
+  g_assert_cmpuint (search_rows (store, id, -1, "\"hi\"", rows), ==, 1);
+  g_assert_cmpstr (rows->str, ==, "7");
+  g_assert_cmpuint (search_rows (store, id, -1, "100!", rows), ==, 1);
+  g_assert_cmpstr (rows->str, ==, "7");
+  g_assert_cmpuint (search_rows (store, id, -1, "off", rows), ==, 2);
+  g_assert_cmpstr (rows->str, ==, "2,3");
+  g_assert_cmpuint (search_rows (store, id, CB_RECIPIENT_STATUS_PENDING, "off", rows), ==, 2);
+  g_assert_cmpuint (search_rows (store, id, CB_RECIPIENT_STATUS_COMPLETED, "off", rows), ==, 0);
+  g_assert_cmpuint (search_rows (store, id, -1, "nobody", rows), ==, 0);
+}
+
 static void
 test_batch_invalid_rows (void)
 {
@@ -1430,6 +1507,7 @@ main (int    argc,
   g_test_add_func ("/store/new-id", test_new_id);
   g_test_add_func ("/store/batch/from-csv", test_batch_from_csv);
   g_test_add_func ("/store/batch/invalid-rows", test_batch_invalid_rows);
+  g_test_add_func ("/store/batch/search", test_batch_search);
   g_test_add_func ("/store/batch/params", test_batch_params);
   g_test_add_func ("/store/batch/list", test_batch_list);
   g_test_add_func ("/store/batch/transitions", test_batch_transitions);

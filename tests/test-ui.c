@@ -999,6 +999,31 @@ test_window_batches (void)
   g_assert_true (gtk_widget_has_css_class (find_label (row, "Cancelled"), "status-cancelled"));
   g_assert_false (gtk_widget_has_css_class (find_label (row, "Cancelled"), "status-draft"));
 
+  /* The detail page's search narrows the table to the matching recipients. */
+  {
+    static const struct { const char *text; guint rows; } searches[] = {
+      { "bob", 1 }, { "+1415555011", 3 }, { "555-0113", 0 }, { "50%", 0 }, { "", 3 },
+    };
+    GtkWidget *detail;
+    GtkWidget *search;
+    GListModel *table;
+
+    g_assert_true (cb_window_open_batch (window, cb_batch_get_id (second), &error));
+    g_assert_no_error (error);
+    detail = find_by_name (GTK_WIDGET (window), "recipients-table");
+    search = find_by_name (GTK_WIDGET (window), "recipient-search");
+    table = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (detail)));
+    g_assert_cmpuint (g_list_model_get_n_items (table), ==, 3);
+    for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+      {
+        gtk_editable_set_text (GTK_EDITABLE (search), searches[i].text);
+        g_signal_emit_by_name (search, "search-changed");
+        while (g_main_context_pending (NULL))
+          g_main_context_iteration (NULL, FALSE);
+        g_assert_cmpuint (g_list_model_get_n_items (table), ==, searches[i].rows);
+      }
+  }
+
   destroy_window (GTK_WINDOW (window));
 }
 

@@ -518,17 +518,23 @@ sort_column (CbRecipientSort sort)
     }
 }
 
-/* "%text%" with LIKE's wildcards escaped by "\". */
+/* "%text%" for LIKE over the number and the variables' JSON: the text is escaped as JSON
+ * would store it (so quotes and backslashes match), then LIKE's wildcards are escaped by "!"
+ * (libgda's parser refuses ESCAPE '\\'). */
 static char *
 like_pattern (const char *search)
 {
+  g_autoptr(GString) json = g_string_new (NULL);
   g_autoptr(GString) out = g_string_new ("%");
 
-  for (const char *p = search; *p != '\0'; p++)
+  cb_store_append_json_string (json, search, -1);
+  for (gsize i = 1; i + 1 < json->len; i++)
     {
-      if (*p == '%' || *p == '_' || *p == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
+      char c = json->str[i];
+
+      if (c == '%' || c == '_' || c == '!')
+        g_string_append_c (out, '!');
+      g_string_append_c (out, c);
     }
   g_string_append_c (out, '%');
 
@@ -549,7 +555,7 @@ where_clause (const CbRecipientQuery *query,
     {
       *pattern = like_pattern (query->search);
       g_string_append (where, " AND (phone || ' ' || COALESCE (raw_phone, '') || ' '"
-                              " || dynamic_vars) LIKE ##q::string ESCAPE '\\'");
+                              " || dynamic_vars) LIKE ##q::string ESCAPE '!'");
     }
 
   return g_string_free (g_steal_pointer (&where), FALSE);
