@@ -961,6 +961,10 @@ test_batch_search (void)
   g_assert_cmpuint (search_rows (store, id, -1, NULL, rows), ==, 6);
   g_assert_cmpuint (search_rows (store, id, -1, "5550103", rows), ==, 1);
   g_assert_cmpstr (rows->str, ==, "4");
+  g_assert_cmpuint (search_rows (store, id, -1, "(415) 555-0103", rows), ==, 1);
+  g_assert_cmpstr (rows->str, ==, "4");
+  g_assert_cmpuint (search_rows (store, id, -1, "555-010", rows), ==, 6);
+  g_assert_cmpuint (search_rows (store, id, -1, "5-5", rows), ==, 0);
   g_assert_cmpuint (search_rows (store, id, -1, "bob", rows), ==, 1);
   g_assert_cmpstr (rows->str, ==, "3");
   g_assert_cmpuint (search_rows (store, id, -1, "50%", rows), ==, 1);

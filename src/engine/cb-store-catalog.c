@@ -553,9 +553,25 @@ where_clause (const CbRecipientQuery *query,
   *pattern = NULL;
   if (query->search != NULL && *query->search != '\0')
     {
+      g_autoptr(GString) digits = g_string_new (NULL);
+      gboolean phone_like = TRUE;
+
+      /* A number typed as it is shown ("(415) 555-0113") also matches by its digits. */
+      for (const char *p = query->search; *p != '\0' && phone_like; p++)
+        {
+          if (g_ascii_isdigit (*p))
+            g_string_append_c (digits, *p);
+          else
+            phone_like = strchr (" +-().", *p) != NULL;
+        }
+
       *pattern = like_pattern (query->search);
-      g_string_append (where, " AND (phone || ' ' || COALESCE (raw_phone, '') || ' '"
+      g_string_append (where, " AND ((phone || ' ' || COALESCE (raw_phone, '') || ' '"
                               " || dynamic_vars) LIKE ##q::string ESCAPE '!'");
+      /* Only digits go into the statement itself. */
+      if (phone_like && digits->len >= 3)
+        g_string_append_printf (where, " OR phone LIKE '%%%s%%'", digits->str);
+      g_string_append_c (where, ')');
     }
 
   return g_string_free (g_steal_pointer (&where), FALSE);
