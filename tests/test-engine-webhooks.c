@@ -454,6 +454,34 @@ test_refused (Fixture       *f,
   g_assert_cmpstr (recipient_status (f, claim->recipient_id), ==, "dialing");
   g_assert_cmpuint (cb_webhook_receiver_get_n_rejected (cb_engine_get_webhook_receiver (f->engine)),
                     ==, 4);
+
+  /* Signed, but its event is not a string: refused, nothing changes. */
+  {
+    const char *odd = "{\"event\":{\"name\":\"call_ended\"},\"call\":{\"call_id\":\"call_a\"}}";
+    g_autofree char *sig = sign (SIM_KEY, odd, now);
+    g_autofree char *answer = NULL;
+    g_autofree char *after = NULL;
+
+    g_assert_cmpuint (post (f, "/webhooks/sim", odd, sig, &answer), ==, 400);
+    g_assert_nonnull (strstr (answer, "\"code\":\"invalid_event\""));
+    g_assert_nonnull (strstr (answer, "\"message\":\"The webhook body has no “event” string\""));
+    after = snapshot (f);
+    g_assert_cmpstr (after, ==, before);
+  }
+
+  /* A call_status that is not a string counts as none, as a number does. */
+  {
+    g_autoptr(CbProvider) retell = cb_provider_retell_new ("http://127.0.0.1:9", SIM_KEY);
+    const char *odd = "{\"event\":\"call_ended\",\"call\":{\"call_id\":\"call_a\","
+                      "\"call_status\":[\"ended\"]}}";
+    g_autoptr(GBytes) bytes = g_bytes_new_static (odd, strlen (odd));
+    g_autoptr(CbCallEvent) event = NULL;
+    g_autoptr(GError) error = NULL;
+
+    event = cb_provider_parse_webhook (retell, bytes, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (event->call_status, ==, CB_CALL_STATUS_ENDED);
+  }
 }
 
 static void

@@ -584,7 +584,7 @@ cb_provider_retell_event_from_call (JsonObject       *call,
                                     GError          **error)
 {
   g_autoptr(CbCallEvent) event = NULL;
-  const char *status_text;
+  g_autofree char *status_text = NULL;
   JsonNode *node;
 
   g_return_val_if_fail (call != NULL, NULL);
@@ -600,7 +600,7 @@ cb_provider_retell_event_from_call (JsonObject       *call,
       return NULL;
     }
 
-  status_text = json_object_get_string_member_with_default (call, "call_status", NULL);
+  status_text = cb_json_object_dup_string (call, "call_status");
   if (status_text == NULL)
     {
       /* Infer what the event itself says. */
@@ -685,7 +685,7 @@ cb_provider_retell_parse_webhook (CbProvider  *provider,
   JsonObject *object;
   JsonNode *root;
   JsonNode *call;
-  const char *event;
+  g_autofree char *event = NULL;
   CbCallEventKind kind;
   gsize len;
 
@@ -713,7 +713,7 @@ cb_provider_retell_parse_webhook (CbProvider  *provider,
     }
   object = json_node_get_object (root);
 
-  event = json_object_get_string_member_with_default (object, "event", NULL);
+  event = cb_json_object_dup_string (object, "event");
   if (event == NULL)
     {
       g_set_error_literal (error, CB_PROVIDER_ERROR, CB_PROVIDER_ERROR_INVALID_EVENT,

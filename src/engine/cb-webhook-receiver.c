@@ -366,7 +366,7 @@ parse_event (CbProvider  *provider,
       if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
         {
           JsonObject *object = json_node_get_object (root);
-          const char *name = json_object_get_string_member_with_default (object, "event", NULL);
+          g_autofree char *name = cb_json_object_dup_string (object, "event");
           JsonNode *call = json_object_get_member (object, "call");
           CbCallEventKind kind = CB_CALL_EVENT_REGISTERED;
 
