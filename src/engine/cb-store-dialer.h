@@ -129,9 +129,6 @@ gboolean          cb_store_dialer_record_call    (CbStore          *store,
                                                   guint             http_status,
                                                   gint64            now_ms,
                                                   GError          **error);
-/* The request was refused before any call was placed (429, or the key was refused):
- * the attempt is closed with @outcome and @error_text, and the recipient goes back to
- * `pending` at @next_attempt_ms without using one of its retries. */
 /* A call placed for @claim: the provider's id for it. */
 typedef struct
 {
@@ -146,6 +143,9 @@ gboolean          cb_store_dialer_record_calls   (CbStore          *store,
                                                   guint             http_status,
                                                   gint64            now_ms,
                                                   GError          **error);
+/* The request was refused before any call was placed (429, or the key was refused):
+ * the attempt is closed with @outcome and @error_text, and the recipient goes back to
+ * `pending` at @next_attempt_ms without using one of its retries. */
 gboolean          cb_store_dialer_release        (CbStore          *store,
                                                   const CbDialClaim *claim,
                                                   guint             http_status,
