@@ -18,12 +18,16 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "cb-call-event.h"
 #include "cb-signature.h"
 
 #define LISTEN_BACKLOG        1024
+#define SIM_THREAD_NICE       10
 #define MAX_CONNECTIONS       256
 #define WEBHOOK_MAX_RETRIES   3
 #define WEBHOOK_RETRY_BASE_MS 1000
@@ -2297,6 +2301,11 @@ sim_thread_main (gpointer data)
   CbSimServer *self = start->self;
   GError *error = NULL;
   gboolean ok;
+
+  /* The simulator stands in for a service far away: on a busy machine it yields to the
+   * program's own threads (the window's, the engine's), never the other way round. */
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), SIM_THREAD_NICE) != 0)
+    g_debug ("The simulator's thread keeps its priority: %s", g_strerror (errno));
 
   g_main_context_push_thread_default (self->context);
   g_private_set (&sim_thread_lock, &self->lock);
