@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <epoxy/gl.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -1212,6 +1213,86 @@ test_release_notes (void)
   g_assert_null (cb_application_dup_release_notes ("not xml at all", NULL, NULL));
 }
 
+/* The renderer the application picks: cairo where OpenGL is software, and never over
+ * a GSK_RENDERER the user set. Each case runs in its own process (GTK reads the choice
+ * once, for the first window). */
+static gboolean
+gl_is_software (void)
+{
+  g_autoptr(GdkGLContext) context = NULL;
+  const char *name;
+  gboolean software;
+
+  if (!gdk_display_prepare_gl (gdk_display_get_default (), NULL)
+      || (context = gdk_display_create_gl_context (gdk_display_get_default (), NULL)) == NULL
+      || !gdk_gl_context_realize (context, NULL))
+    return TRUE;
+
+  gdk_gl_context_make_current (context);
+  name = (const char *) glGetString (GL_RENDERER);
+  g_test_message ("OpenGL renderer: %s", name);
+  software = name == NULL || strstr (name, "llvmpipe") != NULL || strstr (name, "softpipe") != NULL;
+  gdk_gl_context_clear_current ();
+
+  return software;
+}
+
+static const char *
+renderer_of_new_window (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  const char *name;
+
+  gtk_widget_realize (window);
+  name = G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window)));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  return name;
+}
+
+static void
+test_renderer_choice (void)
+{
+  if (!have_display)
+    {
+      g_test_skip ("No display: run the UI tests under xvfb-run");
+      return;
+    }
+
+  if (g_test_subprocess ())
+    {
+      const char *preset = g_strrstr (g_test_get_path (), "/kept") != NULL ? "gl" : NULL;
+      gboolean software;
+
+      if (preset != NULL)
+        g_setenv ("GSK_RENDERER", preset, TRUE);
+      else
+        g_unsetenv ("GSK_RENDERER");
+      software = gl_is_software ();
+
+      cb_application_choose_renderer ();
+      if (preset != NULL)
+        {
+          g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "gl");
+          g_assert_cmpstr (renderer_of_new_window (), !=, "GskCairoRenderer");
+        }
+      else if (software)
+        {
+          g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "cairo");
+          g_assert_cmpstr (renderer_of_new_window (), ==, "GskCairoRenderer");
+        }
+      else
+        {
+          g_assert_null (g_getenv ("GSK_RENDERER"));
+          g_assert_cmpstr (renderer_of_new_window (), !=, "GskCairoRenderer");
+        }
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1226,6 +1307,8 @@ main (int    argc,
   g_test_add_func ("/ui/format/batch-counters", test_format_batch_counters);
   g_test_add_func ("/ui/format/batch-status", test_format_batch_status);
   g_test_add_func ("/ui/about/release-notes", test_release_notes);
+  g_test_add_func ("/ui/renderer/chosen", test_renderer_choice);
+  g_test_add_func ("/ui/renderer/kept", test_renderer_choice);
   g_test_add_func ("/ui/window/seeded", test_window_seeded);
   g_test_add_func ("/ui/window/batches", test_window_batches);
   g_test_add_func ("/ui/window/size-kept", test_window_size_kept);

@@ -11,13 +11,13 @@
 
 #include "cb-application.h"
 
-#include "cb-settings.h"
-
+#include <epoxy/gl.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
 #include "cb-engine.h"
 #include "cb-new-batch-rules.h"
+#include "cb-settings.h"
 #include "cb-window.h"
 
 struct _CbApplication
@@ -249,6 +249,47 @@ cb_application_command_line (GApplication            *application,
   return 0;
 }
 
+/* Software OpenGL (Mesa's llvmpipe, softpipe) draws GTK's GL renderer's frames slower than
+ * cairo does, on the CPU the engine needs too: on such machines (virtual desktops, machines
+ * without a GPU) the window uses the cairo renderer, as later GTK releases do by themselves.
+ * GSK_RENDERER, when set, is left as it is. Call before any window is realized. */
+void
+cb_application_choose_renderer (void)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  g_autoptr(GdkGLContext) context = NULL;
+  const char *renderer;
+  gboolean software;
+
+  if (display == NULL || g_getenv ("GSK_RENDERER") != NULL)
+    return;
+
+  /* Without GL at all, GTK picks cairo itself. */
+  if (!gdk_display_prepare_gl (display, NULL)
+      || (context = gdk_display_create_gl_context (display, NULL)) == NULL
+      || !gdk_gl_context_realize (context, NULL))
+    return;
+
+  gdk_gl_context_make_current (context);
+  renderer = (const char *) glGetString (GL_RENDERER);
+  software = renderer != NULL && (strstr (renderer, "llvmpipe") != NULL
+                                  || strstr (renderer, "softpipe") != NULL);
+  g_debug ("OpenGL renderer: %s", renderer != NULL ? renderer : "unknown");
+  gdk_gl_context_clear_current ();
+
+  if (software)
+    g_setenv ("GSK_RENDERER", "cairo", TRUE);
+}
+
+static void
+cb_application_startup (GApplication *application)
+{
+  G_APPLICATION_CLASS (cb_application_parent_class)->startup (application);
+
+  /* Before the engine's threads start and before the first window. */
+  cb_application_choose_renderer ();
+}
+
 static void
 cb_application_activate (GApplication *application)
 {
@@ -310,6 +351,7 @@ cb_application_class_init (CbApplicationClass *klass)
 
   app_class->handle_local_options = cb_application_handle_local_options;
   app_class->command_line = cb_application_command_line;
+  app_class->startup = cb_application_startup;
   app_class->activate = cb_application_activate;
   app_class->shutdown = cb_application_shutdown;
 }

@@ -33,6 +33,8 @@ CbEngine      *cb_application_get_engine       (CbApplication *self);
  * that is off, or whose hours make none, removes default_call_window. */
 void           cb_application_bind_batch_defaults (CbSettings *settings,
                                                    CbStore    *store);
+/* Picks GTK's cairo renderer where OpenGL is software; before any window is realized. */
+void           cb_application_choose_renderer (void);
 char          *cb_application_dup_release_notes (const char    *metainfo,
                                                  const char    *version,
                                                  char         **version_out);
