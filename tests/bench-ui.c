@@ -26,6 +26,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "cb-application.h"
 #include "cb-engine.h"
 #include "cb-test-util.h"
 #include "cb-window.h"
@@ -102,6 +103,36 @@ iterate (guint ms)
 
   while (g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+any_transition_running (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (any_transition_running (child))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Until the page that was opened is really on screen: its transition over, then the
+ * frames drawn straight to the window (the first of them prepares their shaders). */
+static void
+wait_until_shown (GtkWidget *window)
+{
+  gint64 give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  iterate (50);
+  while (any_transition_running (window) && g_get_monotonic_time () < give_up)
+    g_main_context_iteration (NULL, FALSE);
+  iterate (300);
 }
 
 static char *
@@ -439,7 +470,7 @@ bench_live (gboolean with_window)
                                 &stalls);
       g_assert_true (cb_window_open_batch (window, cb_batch_get_id (batch), &error));
       g_assert_no_error (error);
-      iterate (300);
+      wait_until_shown (GTK_WIDGET (window));
 
       clock = gdk_surface_get_frame_clock (gtk_native_get_surface (GTK_NATIVE (window)));
       handler = g_signal_connect (clock, "after-paint", G_CALLBACK (frame_cb), &stalls);
@@ -548,6 +579,8 @@ main (int   argc,
       return 0;
     }
   adw_init ();
+  /* As the application does at start-up. */
+  cb_application_choose_renderer ();
 
   if (argc < 2 || g_strcmp0 (argv[1], "open") == 0)
     bench_open ();
