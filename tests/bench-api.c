@@ -132,17 +132,6 @@ create_json (Server     *server,
   return g_strdup (json_object_get_string_member (json_node_get_object (node), "id"));
 }
 
-/* CPU seconds used by every thread of this process so far. */
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
-         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
 static int
 bench_create (void)
 {
@@ -173,10 +162,10 @@ bench_create (void)
   msg = soup_message_new_from_multipart (url, multipart);
 
   start = g_get_monotonic_time ();
-  cpu = cpu_seconds ();
+  cpu = cb_test_process_cpu_seconds ();
   status = send (msg, &reply);
   elapsed = g_get_monotonic_time () - start;
-  cpu = cpu_seconds () - cpu;
+  cpu = cb_test_process_cpu_seconds () - cpu;
 
   g_assert_cmpuint (status, ==, 202);
   node = json_from_string (g_bytes_get_data (reply, NULL), NULL);
@@ -229,7 +218,7 @@ run_wrk (const char *label,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) lines = NULL;
   Wrk wrk = { 0 };
-  double cpu = cpu_seconds ();
+  double cpu = cb_test_process_cpu_seconds ();
   guint64 n_requests = 0;
 
   wrk.process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
@@ -240,7 +229,7 @@ run_wrk (const char *label,
   cb_test_wait_until (wrk_done, &wrk, 120);
   g_assert_no_error (wrk.error);
   g_assert_true (g_subprocess_get_successful (wrk.process));
-  cpu = cpu_seconds () - cpu;
+  cpu = cb_test_process_cpu_seconds () - cpu;
 
   printf ("%s: wrk -t2 -c64 -d5s %s\n", label, url);
   lines = g_strsplit (wrk.output, "\n", -1);

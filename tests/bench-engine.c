@@ -78,16 +78,6 @@ dispatch_watch_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
-         + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
-
 /* Calls placed per second to the in-process simulator, 200 at a time. */
 static void
 bench_dispatch (guint n)
@@ -111,13 +101,13 @@ bench_dispatch (guint n)
   watch.batch_id = cb_batch_get_id (batch);
   watch.n = cb_batch_get_counters (batch)->total;
 
-  cpu_start = cpu_seconds ();
+  cpu_start = cb_test_process_cpu_seconds ();
   start = g_get_monotonic_time ();
   g_assert_true (cb_engine_start_batch (engine, cb_batch_get_id (batch), &error));
   g_timeout_add (20, dispatch_watch_cb, &watch);
   while (!watch.done)
     g_main_context_iteration (NULL, TRUE);
-  cpu_end = cpu_seconds ();
+  cpu_end = cb_test_process_cpu_seconds ();
   getloadavg (loads, 3);
 
   printf ("dispatch: %u calls placed in %.2f s with concurrency 200: %.0f calls/s "
@@ -209,17 +199,6 @@ bare_cb (SoupServer        *server,
                                     "{\"status\":\"ok\"}", 15);
 }
 
-/* The CPU time of the calling thread alone. */
-static double
-thread_cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_THREAD, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
-         + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
-
 /* Signed call_ended events verified, stored and applied per second, from wrk with 64
  * connections, against a bare SoupServer answering 200 on the same machine. */
 static void
@@ -294,11 +273,11 @@ bench_webhooks (guint n)
   g_string_free (lines, TRUE);
 
   url = g_strdup_printf ("%s/webhooks/sim", cb_engine_get_url (engine));
-  cpu_start = cpu_seconds ();
-  main_start = thread_cpu_seconds ();
+  cpu_start = cb_test_process_cpu_seconds ();
+  main_start = cb_test_thread_cpu_seconds ();
   out = run_wrk (url, script, events, 8);
-  main_cpu = thread_cpu_seconds () - main_start;
-  cpu = cpu_seconds () - cpu_start;
+  main_cpu = cb_test_thread_cpu_seconds () - main_start;
+  cpu = cb_test_process_cpu_seconds () - cpu_start;
   getloadavg (loads, 3);
   receiver = cb_engine_get_webhook_receiver (engine);
   accepted = cb_webhook_receiver_get_n_accepted (receiver);
@@ -314,13 +293,13 @@ bench_webhooks (guint n)
   {
     g_autofree char *bare_url = g_uri_to_string (uris->data);
 
-    cpu_start = cpu_seconds ();
+    cpu_start = cb_test_process_cpu_seconds ();
     bare_out = run_wrk (bare_url, NULL, NULL, 8);
-    bare_cpu = cpu_seconds () - cpu_start;
+    bare_cpu = cb_test_process_cpu_seconds () - cpu_start;
     /* The same signed POSTs, read and answered 200 without a look at them. */
-    cpu_start = cpu_seconds ();
+    cpu_start = cb_test_process_cpu_seconds ();
     bare_post_out = run_wrk (bare_url, script, events, 8);
-    bare_post_cpu = cpu_seconds () - cpu_start;
+    bare_post_cpu = cb_test_process_cpu_seconds () - cpu_start;
   }
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   bare_rps = requests_per_s (bare_out);

@@ -28,16 +28,6 @@ peak_rss_kib (void)
   return usage.ru_maxrss;
 }
 
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
-         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
 static int
 run_child (const char *db,
            const char *batch_id,
@@ -58,14 +48,14 @@ run_child (const char *db,
   before = peak_rss_kib ();
 
   start = g_get_monotonic_time ();
-  cpu_start = cpu_seconds ();
+  cpu_start = cb_test_process_cpu_seconds ();
   if (!cb_report_write (store, batch_id, format, path, NULL, &error))
     g_error ("%s", error->message);
   seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   g_assert_cmpint (g_stat (path, &st), ==, 0);
 
-  g_print ("%.3f %.3f %ld %ld %ld\n", seconds, cpu_seconds () - cpu_start, before,
-           peak_rss_kib (), (long) st.st_size);
+  g_print ("%.3f %.3f %ld %ld %ld\n", seconds, cb_test_process_cpu_seconds () - cpu_start,
+           before, peak_rss_kib (), (long) st.st_size);
   return 0;
 }
 

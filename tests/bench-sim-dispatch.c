@@ -18,6 +18,7 @@
 
 #include "cb-provider-retell.h"
 #include "cb-sim-server.h"
+#include "cb-test-util.h"
 
 #define KEY "key_bench"
 
@@ -32,16 +33,6 @@ typedef struct
 } Bench;
 
 static void place_next (Bench *bench);
-
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
-         + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
 
 static void
 placed_cb (GObject      *object,
@@ -116,13 +107,13 @@ main (int   argc,
   bench.provider = provider;
   bench.loop = loop;
 
-  cpu_start = cpu_seconds ();
+  cpu_start = cb_test_process_cpu_seconds ();
   started = g_get_monotonic_time ();
   for (guint i = 0; i < MIN (in_flight, bench.total); i++)
     place_next (&bench);
   g_main_loop_run (loop);
   seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
-  cpu = cpu_seconds () - cpu_start;
+  cpu = cb_test_process_cpu_seconds () - cpu_start;
   getloadavg (loads, 3);
 
   printf ("sim-dispatch: %u calls placed in %.3f s with %u in flight: %.0f calls/s "

@@ -24,26 +24,6 @@ seconds_since (gint64 start)
   return (g_get_monotonic_time () - start) / (double)G_USEC_PER_SEC;
 }
 
-/* CPU time of this thread: less sensitive than wall time to other work on the machine. */
-static double
-thread_cpu_seconds (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* CPU time of every thread of the process: reading uses worker threads. */
-static double
-process_cpu_seconds (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static char *
 write_csv (void)
 {
@@ -105,13 +85,13 @@ main (int    argc,
       g_autoptr(GError) error = NULL;
       g_autoptr(CbBatch) batch = NULL;
       gint64 start = g_get_monotonic_time ();
-      double cpu_start = process_cpu_seconds ();
+      double cpu_start = cb_test_process_cpu_seconds ();
 
       batch = cb_store_import_file (store, &params, csv, FALSE, NULL, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (cb_batch_get_counters (batch)->total, ==, N_ROWS);
       best_total = MIN (best_total, seconds_since (start));
-      cpu_total = MIN (cpu_total, process_cpu_seconds () - cpu_start);
+      cpu_total = MIN (cpu_total, cb_test_process_cpu_seconds () - cpu_start);
     }
 
   for (guint run = 0; run < N_RUNS; run++)
@@ -123,12 +103,12 @@ main (int    argc,
       double read_cpu_start;
 
       start = g_get_monotonic_time ();
-      read_cpu_start = process_cpu_seconds ();
+      read_cpu_start = cb_test_process_cpu_seconds ();
       import_report = cb_import_file (csv, &options, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (cb_import_report_get_valid (import_report), ==, N_ROWS);
       best_read = MIN (best_read, seconds_since (start));
-      cpu_read = MIN (cpu_read, process_cpu_seconds () - read_cpu_start);
+      cpu_read = MIN (cpu_read, cb_test_process_cpu_seconds () - read_cpu_start);
 
       for (guint json = 0; json < 2; json++)
         {
@@ -139,19 +119,19 @@ main (int    argc,
 
           cb_store_set_bulk_insert_json (store, json);
           start = g_get_monotonic_time ();
-          cpu_start = thread_cpu_seconds ();
+          cpu_start = cb_test_thread_cpu_seconds ();
           batch = cb_store_create_batch (store, &params, import_report, &error);
           g_assert_no_error (error);
           g_assert_cmpuint (cb_batch_get_counters (batch)->total, ==, N_ROWS);
           if (json)
             {
               best_json = MIN (best_json, seconds_since (start));
-              cpu_json = MIN (cpu_json, thread_cpu_seconds () - cpu_start);
+              cpu_json = MIN (cpu_json, cb_test_thread_cpu_seconds () - cpu_start);
             }
           else
             {
               best_rows = MIN (best_rows, seconds_since (start));
-              cpu_rows = MIN (cpu_rows, thread_cpu_seconds () - cpu_start);
+              cpu_rows = MIN (cpu_rows, cb_test_thread_cpu_seconds () - cpu_start);
             }
         }
     }

@@ -62,27 +62,6 @@ status_mib (const char *key)
   return -1;
 }
 
-/* CPU time of the calling thread: what the main loop spent itself, whatever other
- * processes on a loaded machine took from it. */
-static double
-thread_cpu_s (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double
-process_cpu_s (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
-         usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
-
 static char *
 load_average (void)
 {
@@ -307,7 +286,7 @@ static void
 before_handlers_cb (Stalls *stalls)
 {
   stalls->handler_start = now_s ();
-  stalls->handler_cpu_start = thread_cpu_s ();
+  stalls->handler_cpu_start = cb_test_thread_cpu_seconds ();
 }
 
 static void
@@ -316,7 +295,7 @@ after_handlers_cb (Stalls *stalls)
   double spent = now_s () - stalls->handler_start;
 
   stalls->max_handler_cpu = MAX (stalls->max_handler_cpu,
-                                 thread_cpu_s () - stalls->handler_cpu_start);
+                                 cb_test_thread_cpu_seconds () - stalls->handler_cpu_start);
   stalls->max_handler = MAX (stalls->max_handler, spent);
   stalls->total_handler += spent;
   stalls->handled++;
@@ -334,7 +313,7 @@ before_paint_cb (GdkFrameClock *clock,
                  Stalls        *stalls)
 {
   stalls->paint_start = now_s ();
-  stalls->paint_cpu_start = thread_cpu_s ();
+  stalls->paint_cpu_start = cb_test_thread_cpu_seconds ();
 }
 
 /* Connected after the toolkit's own handlers of these phases: each marks a phase's end. */
@@ -342,7 +321,7 @@ static void
 after_layout_cb (GdkFrameClock *clock,
                  Stalls        *stalls)
 {
-  stalls->layout_cpu_end = thread_cpu_s ();
+  stalls->layout_cpu_end = cb_test_thread_cpu_seconds ();
   stalls->max_layout_cpu = MAX (stalls->max_layout_cpu,
                                 stalls->layout_cpu_end - stalls->paint_cpu_start);
 }
@@ -353,7 +332,7 @@ after_render_cb (GdkFrameClock *clock,
 {
   if (stalls->layout_cpu_end > 0)
     stalls->max_render_cpu = MAX (stalls->max_render_cpu,
-                                  thread_cpu_s () - stalls->layout_cpu_end);
+                                  cb_test_thread_cpu_seconds () - stalls->layout_cpu_end);
 }
 
 static gboolean
@@ -362,7 +341,7 @@ tick_cb (gpointer data)
   Stalls *stalls = data;
   double now = now_s ();
   double gap = now - stalls->last_tick;
-  double cpu = thread_cpu_s ();
+  double cpu = cb_test_thread_cpu_seconds ();
   double cpu_gap = cpu - stalls->last_tick_cpu;
 
   stalls->last_tick = now;
@@ -388,7 +367,7 @@ frame_cb (GdkFrameClock *clock,
 
   if (stalls->paint_start > 0)
     {
-      double paint_cpu = thread_cpu_s () - stalls->paint_cpu_start;
+      double paint_cpu = cb_test_thread_cpu_seconds () - stalls->paint_cpu_start;
 
       stalls->max_paint = MAX (stalls->max_paint, now - stalls->paint_start);
       stalls->max_paint_cpu = MAX (stalls->max_paint_cpu, paint_cpu);
@@ -482,8 +461,8 @@ bench_live (gboolean with_window)
 
   start = now_s ();
   stalls.last_tick = start;
-  cpu_start = stalls.last_tick_cpu = thread_cpu_s ();
-  process_start = process_cpu_s ();
+  cpu_start = stalls.last_tick_cpu = cb_test_thread_cpu_seconds ();
+  process_start = cb_test_process_cpu_seconds ();
   source = g_timeout_add (TICK_MS, tick_cb, &stalls);
   g_assert_true (cb_engine_start_batch (engine, cb_batch_get_id (batch), &error));
   g_assert_no_error (error);
@@ -500,8 +479,8 @@ bench_live (gboolean with_window)
         }
     }
   elapsed = now_s () - start;
-  cpu_start = thread_cpu_s () - cpu_start;
-  process_start = process_cpu_s () - process_start;
+  cpu_start = cb_test_thread_cpu_seconds () - cpu_start;
+  process_start = cb_test_process_cpu_seconds () - process_start;
   load_after = load_average ();
 
   g_source_remove (source);

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <time.h>
 
 static char *tmpdir;
 
@@ -125,4 +126,25 @@ cb_test_count (CbStore    *store,
 
   g_assert_nonnull (model);
   return cb_store_model_get_int64 (model, 0, 0, -1);
+}
+
+static double
+cpu_clock_seconds (clockid_t clock)
+{
+  struct timespec ts;
+
+  clock_gettime (clock, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double
+cb_test_process_cpu_seconds (void)
+{
+  return cpu_clock_seconds (CLOCK_PROCESS_CPUTIME_ID);
+}
+
+double
+cb_test_thread_cpu_seconds (void)
+{
+  return cpu_clock_seconds (CLOCK_THREAD_CPUTIME_ID);
 }

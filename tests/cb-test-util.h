@@ -32,6 +32,10 @@ gint64      cb_test_count         (CbStore      *store,
                                    const char   *batch_id);
 /* tests/data/NAME */
 char       *cb_test_data_path     (const char   *name);
+/* CPU seconds used so far by every thread of the process, and by the calling thread:
+ * benchmarks print them beside wall-clock times, which a busy machine inflates. */
+double      cb_test_process_cpu_seconds (void);
+double      cb_test_thread_cpu_seconds  (void);
 /* Removes @path and everything under it. */
 void        cb_test_rm_rf         (const char   *path);
 
