@@ -984,6 +984,144 @@ test_batch_search (void)
   g_assert_cmpuint (search_rows (store, id, -1, "nobody", rows), ==, 0);
 }
 
+/* Every sort of the detail page, both ways, with and without a filter and a search. */
+static void
+test_batch_sort (void)
+{
+  static const char csv[] =
+    "phone,first_name\n"
+    "+14155550103,Ann\n"
+    "+14155550101,Bob\n"
+    "+14155550102,Cy\n";
+  g_autofree char *path = new_db_path ("sort.db");
+  g_autoptr(CbStore) store = open_store (path);
+  g_autoptr(GBytes) bytes = g_bytes_new_static (csv, sizeof csv - 1);
+  g_autoptr(CbBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  CbBatchParams params = default_params ("Sort");
+
+  batch = cb_store_import_bytes (store, &params, bytes, "sort.csv", FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  for (int sort = CB_RECIPIENT_SORT_ROW; sort <= CB_RECIPIENT_SORT_ENDED; sort++)
+    for (int variant = 0; variant < 8; variant++)
+      {
+        CbRecipientQuery query = { cb_batch_get_id (batch),
+                                   variant & 2 ? CB_RECIPIENT_STATUS_PENDING : -1,
+                                   variant & 4 ? "555" : NULL,
+                                   sort, variant & 1 };
+        g_autoptr(GListModel) found = NULL;
+        g_autoptr(GString) rows = g_string_new (NULL);
+        const char *expected;
+        gint64 count;
+
+        count = cb_store_count_recipients (store, &query, &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (count, ==, 3);
+        found = cb_store_query_recipients (store, &query, 0, 100, &error);
+        g_assert_no_error (error);
+        for (guint i = 0; i < g_list_model_get_n_items (found); i++)
+          {
+            g_autoptr(CbRecipient) recipient = g_list_model_get_item (found, i);
+
+            g_string_append_printf (rows, "%s%u", i ? "," : "",
+                                    cb_recipient_get_row (recipient));
+          }
+        /* Ties (all pending, never called) fall back to the row, in the same direction. */
+        if (sort == CB_RECIPIENT_SORT_PHONE)
+          expected = query.descending ? "2,4,3" : "3,4,2";
+        else
+          expected = query.descending ? "4,3,2" : "2,3,4";
+        g_assert_cmpstr (rows->str, ==, expected);
+      }
+
+  /* Rows 2 and 3 called: unset values (row 4's) last whichever the direction. */
+  g_assert_cmpint (cb_store_exec (store, &error,
+                                  "UPDATE recipients SET status = 'completed', attempts = 1,"
+                                  " outcome = 'voicemail', duration_ms = 5000, ended_at = 3000"
+                                  " WHERE row_number = 2", NULL), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_store_exec (store, &error,
+                                  "UPDATE recipients SET status = 'failed', attempts = 3,"
+                                  " outcome = 'answered', duration_ms = 1000, ended_at = 1000"
+                                  " WHERE row_number = 3", NULL), ==, 1);
+  g_assert_no_error (error);
+  for (int sort = CB_RECIPIENT_SORT_ROW; sort <= CB_RECIPIENT_SORT_ENDED; sort++)
+    for (int descending = 0; descending < 2; descending++)
+      {
+        static const char *orders[][2] = {
+          [CB_RECIPIENT_SORT_ROW] = { "2,3,4", "4,3,2" },
+          [CB_RECIPIENT_SORT_PHONE] = { "3,4,2", "2,4,3" },
+          [CB_RECIPIENT_SORT_STATUS] = { "2,3,4", "4,3,2" },
+          [CB_RECIPIENT_SORT_ATTEMPTS] = { "4,2,3", "3,2,4" },
+          [CB_RECIPIENT_SORT_OUTCOME] = { "3,2,4", "2,3,4" },
+          [CB_RECIPIENT_SORT_DURATION] = { "3,2,4", "2,3,4" },
+          [CB_RECIPIENT_SORT_ENDED] = { "3,2,4", "2,3,4" },
+        };
+        CbRecipientQuery query = { cb_batch_get_id (batch), -1, "555", sort, descending };
+        g_autoptr(GListModel) found = NULL;
+        g_autoptr(GString) rows = g_string_new (NULL);
+
+        found = cb_store_query_recipients (store, &query, 0, 100, &error);
+        g_assert_no_error (error);
+        for (guint i = 0; i < g_list_model_get_n_items (found); i++)
+          {
+            g_autoptr(CbRecipient) recipient = g_list_model_get_item (found, i);
+
+            g_string_append_printf (rows, "%s%u", i ? "," : "",
+                                    cb_recipient_get_row (recipient));
+          }
+        g_assert_cmpstr (rows->str, ==, orders[sort][descending]);
+      }
+
+  /* The side panel's calls of a recipient, in their order. */
+  {
+    CbRecipientQuery query = { cb_batch_get_id (batch), CB_RECIPIENT_STATUS_FAILED, NULL,
+                               CB_RECIPIENT_SORT_ROW, FALSE };
+    g_autoptr(GListModel) found = cb_store_query_recipients (store, &query, 0, 100, &error);
+    g_autoptr(CbRecipient) failed = NULL;
+    g_autoptr(GPtrArray) attempts = NULL;
+    CbAttemptInfo *info;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (found), ==, 1);
+    failed = g_list_model_get_item (found, 0);
+    g_assert_cmpint (cb_store_exec (store, &error,
+                                    "INSERT INTO attempts (id, recipient_id, batch_id, number,"
+                                    " started_at, http_status, outcome, ended_at) VALUES"
+                                    " ('att_2', ##r::string, ##b::string, 2, 500, 201,"
+                                    " 'answered', 1000)",
+                                    "r", cb_recipient_get_id (failed),
+                                    "b", cb_batch_get_id (batch), NULL), ==, 1);
+    g_assert_no_error (error);
+    g_assert_cmpint (cb_store_exec (store, &error,
+                                    "INSERT INTO attempts (id, recipient_id, batch_id, number,"
+                                    " started_at, http_status, error) VALUES"
+                                    " ('att_1', ##r::string, ##b::string, 1, 100, 503,"
+                                    " 'Provider unavailable')",
+                                    "r", cb_recipient_get_id (failed),
+                                    "b", cb_batch_get_id (batch), NULL), ==, 1);
+    g_assert_no_error (error);
+
+    attempts = cb_store_list_attempts (store, cb_recipient_get_id (failed), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (attempts->len, ==, 2);
+    info = g_ptr_array_index (attempts, 0);
+    g_assert_cmpuint (info->number, ==, 1);
+    g_assert_cmpint (info->http_status, ==, 503);
+    g_assert_null (info->outcome);
+    g_assert_cmpstr (info->error, ==, "Provider unavailable");
+    g_assert_null (info->ended_at);
+    g_assert_cmpint (g_date_time_to_unix (info->started_at), ==, 0);
+    info = g_ptr_array_index (attempts, 1);
+    g_assert_cmpuint (info->number, ==, 2);
+    g_assert_cmpint (info->http_status, ==, 201);
+    g_assert_cmpstr (info->outcome, ==, "answered");
+    g_assert_null (info->error);
+    g_assert_nonnull (info->ended_at);
+  }
+}
+
 static void
 test_batch_invalid_rows (void)
 {
@@ -1512,6 +1650,7 @@ main (int    argc,
   g_test_add_func ("/store/batch/from-csv", test_batch_from_csv);
   g_test_add_func ("/store/batch/invalid-rows", test_batch_invalid_rows);
   g_test_add_func ("/store/batch/search", test_batch_search);
+  g_test_add_func ("/store/batch/sort", test_batch_sort);
   g_test_add_func ("/store/batch/params", test_batch_params);
   g_test_add_func ("/store/batch/list", test_batch_list);
   g_test_add_func ("/store/batch/transitions", test_batch_transitions);
