@@ -982,6 +982,9 @@ test_batch_search (void)
   g_assert_cmpuint (search_rows (store, id, CB_RECIPIENT_STATUS_PENDING, "off", rows), ==, 2);
   g_assert_cmpuint (search_rows (store, id, CB_RECIPIENT_STATUS_COMPLETED, "off", rows), ==, 0);
   g_assert_cmpuint (search_rows (store, id, -1, "nobody", rows), ==, 0);
+  /* The variables' names are no part of their values. */
+  g_assert_cmpuint (search_rows (store, id, -1, "first_name", rows), ==, 0);
+  g_assert_cmpuint (search_rows (store, id, -1, "note", rows), ==, 0);
 }
 
 /* Every sort of the detail page, both ways, with and without a filter and a search. */

@@ -518,17 +518,30 @@ sort_column (CbRecipientSort sort)
     }
 }
 
-/* "%text%" for LIKE over the number and the variables' JSON: the text is escaped as JSON
- * would store it (so quotes and backslashes match), then LIKE's wildcards are escaped by "!"
- * (libgda's parser refuses ESCAPE '\\'). */
+/* "%text%" for LIKE over the number and the variables' values, or (@json) over their
+ * JSON: then the text is escaped as JSON would store it (so quotes and backslashes match).
+ * LIKE's wildcards are escaped by "!" (libgda's parser refuses ESCAPE '\\'). */
 static char *
-like_pattern (const char *search)
+like_pattern (const char *search,
+              gboolean    json_escaped)
 {
   g_autoptr(GString) json = g_string_new (NULL);
   g_autoptr(GString) out = g_string_new ("%");
+  gsize start = 0;
+  gsize end;
 
-  cb_store_append_json_string (json, search, -1);
-  for (gsize i = 1; i + 1 < json->len; i++)
+  if (json_escaped)
+    {
+      cb_store_append_json_string (json, search, -1);
+      start = 1;
+      end = json->len - 1;
+    }
+  else
+    {
+      g_string_append (json, search);
+      end = json->len;
+    }
+  for (gsize i = start; i < end; i++)
     {
       char c = json->str[i];
 
@@ -542,7 +555,8 @@ like_pattern (const char *search)
 }
 
 static char *
-where_clause (const CbRecipientQuery *query,
+where_clause (CbStore                *self,
+              const CbRecipientQuery *query,
               char                  **pattern)
 {
   g_autoptr(GString) where = g_string_new (" WHERE batch_id = ##batch::string");
@@ -565,9 +579,16 @@ where_clause (const CbRecipientQuery *query,
             phone_like = strchr (" +-().", *p) != NULL;
         }
 
-      *pattern = like_pattern (query->search);
-      g_string_append (where, " AND ((phone || ' ' || COALESCE (raw_phone, '') || ' '"
-                              " || dynamic_vars) LIKE ##q::string ESCAPE '!'");
+      /* The variables' values only, not their names. */
+      *pattern = like_pattern (query->search, !cb_store_is_sqlite (self));
+      if (cb_store_is_sqlite (self))
+        g_string_append (where, " AND ((phone || ' ' || COALESCE (raw_phone, ''))"
+                                " LIKE ##q::string ESCAPE '!'"
+                                " OR EXISTS (SELECT 1 FROM json_each (recipients.dynamic_vars) v"
+                                " WHERE v.value LIKE ##q::string ESCAPE '!')");
+      else
+        g_string_append (where, " AND ((phone || ' ' || COALESCE (raw_phone, '') || ' '"
+                                " || dynamic_vars) LIKE ##q::string ESCAPE '!'");
       /* Only digits go into the statement itself. */
       if (phone_like && digits->len >= 3)
         g_string_append_printf (where, " OR phone LIKE '%%%s%%'", digits->str);
@@ -633,7 +654,7 @@ cb_store_count_recipients (CbStore                *self,
   g_return_val_if_fail (CB_IS_STORE (self), -1);
   g_return_val_if_fail (query != NULL && query->batch_id != NULL, -1);
 
-  where = where_clause (query, &pattern);
+  where = where_clause (self, query, &pattern);
   sql = g_strconcat ("SELECT COUNT(*) FROM recipients", where, NULL);
   status = query->status >= 0 ? cb_recipient_status_to_string (query->status) : NULL;
 
@@ -664,7 +685,7 @@ cb_store_query_recipients (CbStore                *self,
   g_return_val_if_fail (CB_IS_STORE (self), NULL);
   g_return_val_if_fail (query != NULL && query->batch_id != NULL, NULL);
 
-  where = where_clause (query, &pattern);
+  where = where_clause (self, query, &pattern);
   column = sort_column (query->sort);
   dir = query->descending ? "DESC" : "ASC";
   if (query->sort == CB_RECIPIENT_SORT_ROW)
