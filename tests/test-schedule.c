@@ -606,6 +606,29 @@ test_civil_time (void)
     }
 }
 
+/* The offsets the reports write after a local time. */
+static void
+test_utc_offset (void)
+{
+  static const struct { gint32 offset; const char *text; } cases[] = {
+    { 0, "Z" },
+    { 7200, "+02:00" },
+    { -18000, "-05:00" },
+    { 19800, "+05:30" },
+    { -12600, "-03:30" },
+    { 50400, "+14:00" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      char text[8];
+      char *end = cb_utc_offset_write (text, cases[i].offset);
+
+      *end = '\0';
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -620,6 +643,7 @@ main (int   argc,
   g_test_add_func ("/schedule/rfc3339/huge", test_rfc3339_huge);
   g_test_add_func ("/schedule/rfc3339/format", test_rfc3339_format);
   g_test_add_func ("/schedule/civil-time", test_civil_time);
+  g_test_add_func ("/schedule/utc-offset", test_utc_offset);
   g_test_add_func ("/schedule/unix-ms", test_unix_ms);
   g_test_add_func ("/schedule/time-zone-iana", test_time_zone_iana);
   g_test_add_func ("/schedule/local-to-utc", test_local_to_utc);

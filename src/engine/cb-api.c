@@ -679,7 +679,7 @@ append_ms_time (GString *out,
   text[0] = '"';
   if ((p = cb_civil_time_write (text + 1, s)) == NULL)
     return FALSE;
-  *p++ = 'Z';
+  p = cb_utc_offset_write (p, 0);
   *p++ = '"';
   g_string_append_len (out, text, p - text);
 

@@ -806,19 +806,6 @@ excel_serial (Report *report,
   return ((double) local_s + frac) / 86400.0 + 25569.0;
 }
 
-static inline char *
-put_digits (char  *p,
-            gint64 value,
-            int    width)
-{
-  for (int i = width - 1; i >= 0; i--)
-    {
-      p[i] = '0' + (char) (value % 10);
-      value /= 10;
-    }
-  return p + width;
-}
-
 /* "2026-05-05T11:00:00+02:00", "2026-05-05T09:00:00Z" */
 static void
 append_rfc3339 (GString *out,
@@ -833,16 +820,7 @@ append_rfc3339 (GString *out,
   if ((p = cb_civil_time_write (text, local_s)) == NULL)
     return;
 
-  if (offset == 0)
-    *p++ = 'Z';
-  else
-    {
-      *p++ = offset < 0 ? '-' : '+';
-      p = put_digits (p, ABS (offset) / 3600, 2);
-      *p++ = ':';
-      p = put_digits (p, (ABS (offset) / 60) % 60, 2);
-    }
-
+  p = cb_utc_offset_write (p, offset);
   g_string_append_len (out, text, p - text);
 }
 

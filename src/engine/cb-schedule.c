@@ -80,6 +80,26 @@ cb_civil_time_write (char   *buffer,
 }
 
 char *
+cb_utc_offset_write (char   *buffer,
+                     gint32  offset_s)
+{
+  char *p = buffer;
+
+  g_return_val_if_fail (buffer != NULL, NULL);
+
+  if (offset_s == 0)
+    {
+      *p++ = 'Z';
+      return p;
+    }
+
+  *p++ = offset_s < 0 ? '-' : '+';
+  p = put_digits (p, ABS (offset_s) / 3600, 2);
+  *p++ = ':';
+  return put_digits (p, (ABS (offset_s) / 60) % 60, 2);
+}
+
+char *
 cb_rfc3339_format (GDateTime *datetime)
 {
   g_autoptr(GDateTime) utc = NULL;

@@ -50,6 +50,10 @@ char       *cb_rfc3339_format             (GDateTime   *datetime);
  * nothing written) outside the years 1 to 9999, those GDateTime can hold. */
 char       *cb_civil_time_write           (char        *buffer,
                                            gint64       seconds);
+/* Writes an RFC 3339 UTC offset of @offset_s seconds, "Z" for 0, else "+02:00" or
+ * "-05:30" (no NUL), and returns the end. */
+char       *cb_utc_offset_write           (char        *buffer,
+                                           gint32       offset_s);
 
 /* Milliseconds since the Unix epoch (Retell's trigger_timestamp) to a UTC time, or NULL
  * when outside years 1–9999. */
