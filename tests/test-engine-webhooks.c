@@ -584,7 +584,9 @@ parse_event (const char *body)
   root = json_node_get_object (json_parser_get_root (parser));
   kind = json_object_get_string_member (root, "event");
   event = cb_provider_retell_event_from_call (json_object_get_object_member (root, "call"),
-                                              g_str_equal (kind, "call_ended")
+                                              g_str_equal (kind, "call_started")
+                                                ? CB_CALL_EVENT_STARTED
+                                                : g_str_equal (kind, "call_ended")
                                                 ? CB_CALL_EVENT_ENDED : CB_CALL_EVENT_ANALYZED,
                                               &error);
   g_assert_no_error (error);
@@ -690,6 +692,80 @@ test_group (Fixture       *f,
     g_assert_cmpstr (cb_store_model_get_string (model, 0, 3), ==, "call_ended:call_x");
     g_assert_cmpint (cb_store_model_get_int64 (model, 2, 3, -1), ==, 1);
   }
+
+  for (guint i = 0; i < G_N_ELEMENTS (group); i++)
+    {
+      g_bytes_unref (group[i].body);
+      cb_dial_applied_clear (&applied[i]);
+      cb_call_event_free (events[i]);
+      g_free (keys[i]);
+      g_free (bodies[i]);
+    }
+}
+
+/* A call's start counts while its recipient is dialing, in a group as one by one: a start
+ * read after the call's end (which had none) leaves the recipient alone. */
+static void
+test_group_started (Fixture       *f,
+                    gconstpointer  data)
+{
+  CbDialClaim *a = g_ptr_array_index (f->claims, 0);
+  CbDialClaim *b = g_ptr_array_index (f->claims, 1);
+  GString *ended_b;
+  char *bodies[3] = { NULL };
+  CbCallEvent *events[3] = { NULL };
+  CbDialEvent group[3] = { { 0 } };
+  CbDialApplied applied[3] = { { 0 } };
+  char *keys[3] = { NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbRecipient) ra = NULL;
+  g_autoptr(CbRecipient) rb = NULL;
+  g_autofree char *counters = NULL;
+
+  cb_store_set_bulk_insert_json (f->store, strstr (g_test_get_path (), "json") != NULL);
+
+  bodies[0] = event_body ("call_started", "call_a", a, "");
+  bodies[1] = event_body ("call_ended", "call_b", b, "dial_no_answer");
+  ended_b = g_string_new (bodies[1]);
+  g_free (bodies[1]);
+  g_assert_cmpuint (g_string_replace (ended_b, "\"start_timestamp\":1770000000000,", "", 1), ==, 1);
+  bodies[1] = g_string_free (ended_b, FALSE);
+  bodies[2] = event_body ("call_started", "call_b", b, "");
+
+  for (guint i = 0; i < G_N_ELEMENTS (group); i++)
+    {
+      events[i] = parse_event (bodies[i]);
+      keys[i] = cb_store_dialer_event_key (events[i]);
+      group[i].provider = "sim";
+      group[i].event_key = keys[i];
+      group[i].body = g_bytes_new_static (bodies[i], strlen (bodies[i]));
+      group[i].event = events[i];
+    }
+  g_assert_cmpint (events[1]->start_ms, ==, 0);
+
+  g_assert_true (cb_store_begin (f->store, &error));
+  g_assert_true (cb_store_dialer_apply_events_locked (f->store, group, G_N_ELEMENTS (group),
+                                                      cb_store_now_ms (), applied, &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_store_commit (f->store, &error));
+
+  g_assert_false (applied[0].finalized);
+  g_assert_cmpint (applied[0].recipient_status, ==, CB_RECIPIENT_STATUS_DIALING);
+  g_assert_true (applied[1].finalized);
+  g_assert_cmpint (applied[1].recipient_status, ==, CB_RECIPIENT_STATUS_FAILED);
+  g_assert_false (applied[2].finalized);
+  g_assert_cmpint (applied[2].recipient_status, ==, CB_RECIPIENT_STATUS_FAILED);
+
+  ra = cb_store_get_recipient (f->store, a->recipient_id, NULL);
+  g_assert_cmpint (cb_recipient_get_status (ra), ==, CB_RECIPIENT_STATUS_DIALING);
+  g_assert_nonnull (cb_recipient_get_started_at (ra));
+  g_assert_cmpint (g_date_time_to_unix (cb_recipient_get_started_at (ra)), ==, 1770000000);
+  rb = cb_store_get_recipient (f->store, b->recipient_id, NULL);
+  g_assert_cmpint (cb_recipient_get_status (rb), ==, CB_RECIPIENT_STATUS_FAILED);
+  g_assert_null (cb_recipient_get_started_at (rb));
+
+  counters = snapshot (f);
+  g_assert_cmpstr (counters, ==, "p0 d1 c0 f1 u0 s0;inbox 3;dialing 1");
 
   for (guint i = 0; i < G_N_ELEMENTS (group); i++)
     {
@@ -904,6 +980,10 @@ main (int   argc,
               test_poll_while_writing, fixture_teardown);
   g_test_add ("/engine/webhooks/group-json", Fixture, NULL, fixture_setup, test_group,
               fixture_teardown);
+  g_test_add ("/engine/webhooks/group-started-json", Fixture, NULL, fixture_setup,
+              test_group_started, fixture_teardown);
+  g_test_add ("/engine/webhooks/group-started-portable", Fixture, NULL, fixture_setup,
+              test_group_started, fixture_teardown);
   g_test_add ("/engine/webhooks/group-portable", Fixture, NULL, fixture_setup, test_group,
               fixture_teardown);
   g_test_add ("/engine/webhooks/retry-by-reason", Fixture, "retries", fixture_setup,

@@ -1190,9 +1190,13 @@ cb_store_dialer_apply_event (CbStore            *store,
  * outcome is worked out here in the events' order, and the changes are written with one
  * UPDATE per table from a JSON array (json_each), the counters once per batch, and the
  * inbox rows with one INSERT. Binding one parameter per row through libgda costs more
- * than SQLite's JSON parser. An event that only adds to an attempt already settled, or
- * that does not end the call, takes the single-event path, after what was worked out
- * before it is written. */
+ * than SQLite's JSON parser.
+ *
+ * The rows are written in this order: the start times of calls still dialing, the settled
+ * attempts and recipients, then what later final events add to a settled call. That is
+ * the events' own order, because a start only counts while its recipient is dialing, which
+ * ends with its settling, and an addition only counts for a call already settled. A second
+ * addition to one recipient writes what came before it first. */
 
 static void
 json_append_int (GString *out,
@@ -1249,8 +1253,12 @@ typedef struct
   GHashTable *by_call;      /* provider call id → GroupAttempt (borrowed) */
   GHashTable *rstatus;      /* recipient id → CbRecipientStatus + 1 */
   GHashTable *batches;      /* batch id → GroupBatch */
+  GString    *started_rows;   /* [recipient id, start ms] */
+  GHashTable *started;        /* recipient ids in started_rows */
   GString    *attempt_rows;
   GString    *recipient_rows;
+  GString    *added_rows;     /* [recipient id, call id, transcript, analysis, duration ms] */
+  GHashTable *added;          /* recipient ids in added_rows */
   GString    *inbox_rows;
   guint       n_inbox_rows;
 } Group;
@@ -1311,11 +1319,28 @@ group_load_attempts (Group       *group,
   return TRUE;
 }
 
-/* Writes the settled attempts and recipients worked out so far. */
+/* Writes the rows worked out so far. */
 static gboolean
 group_write_rows (Group   *group,
                   GError **error)
 {
+  if (group->started_rows->len > 0)
+    {
+      g_string_append_c (group->started_rows, ']');
+      if (cb_store_exec (group->store, error,
+                         "UPDATE recipients SET started_at = COALESCE (recipients.started_at,"
+                         " json_extract (j.value, '$[1]')), updated_at = ##now::gint64"
+                         " FROM json_each (##rows::string) AS j"
+                         " WHERE recipients.id = json_extract (j.value, '$[0]')"
+                         " AND recipients.status = 'dialing'",
+                         "now", group->now_ms,
+                         "rows", group->started_rows->str,
+                         NULL) < 0)
+        return FALSE;
+      g_string_truncate (group->started_rows, 0);
+      g_hash_table_remove_all (group->started);
+    }
+
   if (group->attempt_rows->len > 0)
     {
       g_string_append_c (group->attempt_rows, ']');
@@ -1358,6 +1383,83 @@ group_write_rows (Group   *group,
         return FALSE;
       g_string_truncate (group->recipient_rows, 0);
     }
+
+  if (group->added_rows->len > 0)
+    {
+      g_string_append_c (group->added_rows, ']');
+      if (cb_store_exec (group->store, error,
+                         "UPDATE recipients SET"
+                         " transcript = COALESCE (NULLIF (json_extract (j.value, '$[2]'), ''),"
+                         " recipients.transcript),"
+                         " analysis = COALESCE (NULLIF (json_extract (j.value, '$[3]'), ''),"
+                         " recipients.analysis),"
+                         " duration_ms = CASE WHEN json_extract (j.value, '$[4]') > 0"
+                         " THEN json_extract (j.value, '$[4]') ELSE recipients.duration_ms END,"
+                         " updated_at = ##now::gint64"
+                         " FROM json_each (##rows::string) AS j"
+                         " WHERE recipients.id = json_extract (j.value, '$[0]')"
+                         " AND recipients.provider_call_id = json_extract (j.value, '$[1]')",
+                         "now", group->now_ms,
+                         "rows", group->added_rows->str,
+                         NULL) < 0)
+        return FALSE;
+      g_string_truncate (group->added_rows, 0);
+      g_hash_table_remove_all (group->added);
+    }
+
+  return TRUE;
+}
+
+/* A call_started (or an end without an outcome) for @attempt: what settle_attempt_locked()
+ * does for an event that is not final, kept for group_write_rows(). */
+static void
+group_start (Group             *group,
+             GroupAttempt      *attempt,
+             const CbCallEvent *event)
+{
+  gpointer status_ptr = g_hash_table_lookup (group->rstatus, attempt->recipient_id);
+  GString *rows = group->started_rows;
+
+  /* The first start counts, as with COALESCE one event at a time. */
+  if (event->start_ms <= 0
+      || GPOINTER_TO_INT (status_ptr) - 1 != CB_RECIPIENT_STATUS_DIALING
+      || !g_hash_table_add (group->started, attempt->recipient_id))
+    return;
+
+  json_next (rows);
+  g_string_append_c (rows, '[');
+  cb_store_append_json_string (rows, attempt->recipient_id, -1);
+  g_string_append_printf (rows, ",%" G_GINT64_FORMAT "]", event->start_ms);
+}
+
+/* A final event for @attempt, already settled: what it adds to the recipient while the
+ * recipient still shows this call, kept for group_write_rows(). */
+static gboolean
+group_add (Group             *group,
+           GroupAttempt      *attempt,
+           const CbCallEvent *event,
+           GError           **error)
+{
+  GString *rows = group->added_rows;
+
+  if (g_hash_table_contains (group->added, attempt->recipient_id)
+      && !group_write_rows (group, error))
+    return FALSE;
+  g_hash_table_add (group->added, attempt->recipient_id);
+
+  json_next (rows);
+  g_string_append_c (rows, '[');
+  cb_store_append_json_string (rows, attempt->recipient_id, -1);
+  g_string_append_c (rows, ',');
+  cb_store_append_json_string (rows, event->provider_call_id != NULL ? event->provider_call_id
+                                                                     : "", -1);
+  g_string_append_c (rows, ',');
+  cb_store_append_json_string (rows, event->transcript, -1);
+  g_string_append_c (rows, ',');
+  cb_store_append_json_string (rows, event->analysis_json, -1);
+  g_string_append_c (rows, ',');
+  json_append_int (rows, event->duration_ms, FALSE);
+  g_string_append_c (rows, ']');
 
   return TRUE;
 }
@@ -1512,8 +1614,12 @@ apply_events_json (CbStore           *store,
   group.by_call = g_hash_table_new (g_str_hash, g_str_equal);
   group.rstatus = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   group.batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  group.started_rows = g_string_new (NULL);
+  group.started = g_hash_table_new (g_str_hash, g_str_equal);
   group.attempt_rows = g_string_new (NULL);
   group.recipient_rows = g_string_new (NULL);
+  group.added_rows = g_string_new (NULL);
+  group.added = g_hash_table_new (g_str_hash, g_str_equal);
   group.inbox_rows = g_string_new (NULL);
 
   /* What the inbox holds already, and every attempt named. */
@@ -1623,17 +1729,21 @@ apply_events_json (CbStore           *store,
 
       final = event->outcome != NULL
               && (event->kind == CB_CALL_EVENT_ENDED || event->kind == CB_CALL_EVENT_ANALYZED);
-      if (final && !attempt->settled)
+      if (!final)
+        group_start (&group, attempt, event);
+      else if (attempt->settled)
         {
-          group_settle (&group, i, attempt, event, &applied[i]);
-          continue;
+          if (!group_add (&group, attempt, event, error))
+            goto out;
         }
-
-      /* call_started, or what a second final event adds: the single-event path, on
-       * rows that show everything before it. Neither moves a recipient. */
-      if (!group_write_rows (&group, error)
-          || !settle_event_locked (store, attempt->attempt_id, event, now_ms, &applied[i], error))
-        goto out;
+      else
+        {
+          /* After what an earlier call of this recipient added to it. */
+          if (g_hash_table_contains (group.added, attempt->recipient_id)
+              && !group_write_rows (&group, error))
+            goto out;
+          group_settle (&group, i, attempt, event, &applied[i]);
+        }
     }
 
   if (!group_write_rows (&group, error))
@@ -1679,8 +1789,12 @@ out:
   g_hash_table_unref (group.by_id);
   g_hash_table_unref (group.rstatus);
   g_hash_table_unref (group.batches);
+  g_string_free (group.started_rows, TRUE);
+  g_hash_table_unref (group.started);
   g_string_free (group.attempt_rows, TRUE);
   g_string_free (group.recipient_rows, TRUE);
+  g_string_free (group.added_rows, TRUE);
+  g_hash_table_unref (group.added);
   g_string_free (group.inbox_rows, TRUE);
 
   return ok;
