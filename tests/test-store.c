@@ -124,8 +124,8 @@ test_open_fresh (void)
   g_assert_cmpstr (cb_store_get_uri (store), ==, path);
   g_assert_cmpstr (cb_store_get_path (store), ==, path);
   g_assert_true (cb_store_is_sqlite (store));
-  g_assert_cmpuint (cb_store_get_latest_schema_version (), ==, 2);
-  g_assert_cmpuint (cb_store_get_schema_version (store), ==, 2);
+  g_assert_cmpuint (cb_store_get_latest_schema_version (), ==, 3);
+  g_assert_cmpuint (cb_store_get_schema_version (store), ==, 3);
 
   /* The file is exactly the path given: no ".db" appended. */
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
@@ -146,7 +146,18 @@ test_open_fresh (void)
   g_assert_no_error (error);
   g_assert_cmpstr (cb_store_model_get_string (model, 0, 0), ==, "wal");
 
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM schema_migrations"), ==, 2);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM schema_migrations"), ==, 3);
+
+  /* The dialer's queue: a batch's pending rows in row order, without a sort or a scan. */
+  g_clear_object (&model);
+  model = cb_store_select (store, &error,
+                           "EXPLAIN QUERY PLAN SELECT id FROM recipients"
+                           " WHERE batch_id = 'b' AND status = 'pending' ORDER BY row_number"
+                           " LIMIT 8", NULL);
+  g_assert_no_error (error);
+  g_assert_cmpint (gda_data_model_get_n_rows (model), ==, 1);
+  g_assert_cmpstr (cb_store_model_get_string (model, 3, 0), ==,
+                   "SEARCH recipients USING INDEX recipients_queue (batch_id=? AND status=?)");
 }
 
 static void
@@ -235,10 +246,10 @@ test_migrations_upgrade (void)
   g_clear_object (&store);
 
   store = open_store (old_path);
-  g_assert_cmpuint (cb_store_get_schema_version (store), ==, 2);
+  g_assert_cmpuint (cb_store_get_schema_version (store), ==, 3);
   upgraded_dump = dump_schema (store);
   g_assert_cmpstr (upgraded_dump, ==, fresh_dump);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM schema_migrations"), ==, 2);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM schema_migrations"), ==, 3);
 
   {
     g_autofree char *kept = cb_store_get_setting (store, "kept");
@@ -265,7 +276,7 @@ test_schema_too_new (void)
   g_assert_null (store);
   g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_SCHEMA_TOO_NEW);
   expected = g_strdup_printf ("The database “%s” was written by a newer version of Callboard "
-                              "(schema 99; this version knows up to 2). "
+                              "(schema 99; this version knows up to 3). "
                               "Update Callboard to use it.", path);
   g_assert_cmpstr (error->message, ==, expected);
 }
