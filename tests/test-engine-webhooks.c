@@ -485,27 +485,54 @@ test_refused (Fixture       *f,
 }
 
 static void
+log_applied_cb (CbWebhookReceiver *receiver,
+                CbDialApplied     *applied,
+                GString           *log)
+{
+  g_string_append_c (log, 'a');
+}
+
+/* "written" comes after the group's "applied", once the store is free again. */
+static void
+log_written_cb (CbWebhookReceiver *receiver,
+                GString           *log)
+{
+  g_string_append_c (log, cb_webhook_receiver_is_writing (receiver) ? '!' : 'w');
+}
+
+static void
 test_once (Fixture       *f,
            gconstpointer  data)
 {
   CbDialClaim *claim = g_ptr_array_index (f->claims, 0);
+  CbWebhookReceiver *receiver = cb_engine_get_webhook_receiver (f->engine);
   g_autofree char *body = event_body ("call_ended", "call_a", claim, "user_hangup");
   g_autofree char *sig = sign (SIM_KEY, body, g_get_real_time () / 1000);
+  g_autoptr(GString) log = g_string_new (NULL);
   g_autofree char *reply = NULL;
   g_autofree char *reply2 = NULL;
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
+
+  g_signal_connect (receiver, "applied", G_CALLBACK (log_applied_cb), log);
+  g_signal_connect (receiver, "written", G_CALLBACK (log_written_cb), log);
 
   g_assert_cmpuint (post (f, "/webhooks/sim", body, sig, &reply), ==, 200);
   g_assert_cmpstr (reply, ==, "{\"status\":\"ok\"}");
   first = snapshot (f);
   g_assert_cmpstr (first, ==, "p0 d1 c1 f0 u1 s0;inbox 1;dialing 1");
   g_assert_cmpstr (recipient_status (f, claim->recipient_id), ==, "completed");
+  g_assert_cmpstr (log->str, ==, "aw");
 
   g_assert_cmpuint (post (f, "/webhooks/sim", body, sig, &reply2), ==, 200);
   g_assert_cmpstr (reply2, ==, "{\"status\":\"duplicate\"}");
   second = snapshot (f);
   g_assert_cmpstr (second, ==, first);
+  /* A duplicate is not applied again; its group is written all the same. */
+  g_assert_cmpstr (log->str, ==, "aww");
+  g_assert_false (cb_webhook_receiver_is_writing (receiver));
+
+  g_signal_handlers_disconnect_by_data (receiver, log);
 }
 
 static void

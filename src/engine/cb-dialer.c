@@ -82,6 +82,9 @@ struct _CbDialer
    * together once the main loop has read what arrived with them. */
   GArray                *placed;
   guint                  placed_source;
+  /* Store work put off while the receiver writes a group ("written" runs it). */
+  gboolean               placed_waiting;
+  gboolean               pump_waiting;
   guint                  wake_source;
   guint                  poll_source;
   guint                  clock_watch;
@@ -373,13 +376,24 @@ record_placed (CbDialer *self)
     }
 }
 
+/* While the receiver writes a group of webhook events on its thread, the store's lock is
+ * taken: the main thread would wait for it, and read nothing meanwhile. */
+static gboolean
+store_is_busy (CbDialer *self)
+{
+  return self->receiver != NULL && cb_webhook_receiver_is_writing (self->receiver);
+}
+
 static gboolean
 record_placed_cb (gpointer user_data)
 {
   CbDialer *self = user_data;
 
   self->placed_source = 0;
-  record_placed (self);
+  if (store_is_busy (self))
+    self->placed_waiting = TRUE;
+  else
+    record_placed (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -808,6 +822,13 @@ pump_cb (gpointer user_data)
   CbDialer *self = user_data;
 
   self->pump_source = 0;
+  if (store_is_busy (self))
+    {
+      self->pump_waiting = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+
+  self->pump_waiting = FALSE;
   self->last_pump_us = g_get_monotonic_time ();
   if (self->running)
     pump (self);
@@ -1101,6 +1122,25 @@ receiver_applied_cb (CbWebhookReceiver *receiver,
     cb_dialer_kick (self);
 }
 
+/* Between two groups of webhook events: the calls placed meanwhile are written, and the
+ * slots the last group freed are filled, before the next group takes the store. */
+static void
+receiver_written_cb (CbWebhookReceiver *receiver,
+                     CbDialer          *self)
+{
+  if (self->placed_waiting || self->placed_source != 0)
+    {
+      self->placed_waiting = FALSE;
+      record_placed (self);
+    }
+
+  if (self->pump_waiting || self->pump_source != 0)
+    {
+      g_clear_handle_id (&self->pump_source, g_source_remove);
+      pump_cb (self);
+    }
+}
+
 static void
 clock_changed_cb (GDateTime *now,
                   gpointer   user_data)
@@ -1234,6 +1274,8 @@ cb_dialer_stop (CbDialer *self)
   self->running = FALSE;
   /* Answers already read are written before anything else is let go. */
   record_placed (self);
+  self->placed_waiting = FALSE;
+  self->pump_waiting = FALSE;
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->pump_source, g_source_remove);
   g_clear_handle_id (&self->wake_source, g_source_remove);
@@ -1296,7 +1338,10 @@ cb_dialer_dispose (GObject *object)
       self->clock_watch = 0;
     }
   if (self->receiver != NULL)
-    g_signal_handlers_disconnect_by_func (self->receiver, receiver_applied_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->receiver, receiver_applied_cb, self);
+      g_signal_handlers_disconnect_by_func (self->receiver, receiver_written_cb, self);
+    }
   g_clear_object (&self->receiver);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
@@ -1368,6 +1413,7 @@ cb_dialer_new (CbStore               *store,
   self->lookup = lookup;
   self->lookup_data = user_data;
   g_signal_connect (receiver, "applied", G_CALLBACK (receiver_applied_cb), self);
+  g_signal_connect (receiver, "written", G_CALLBACK (receiver_written_cb), self);
   self->clock_watch = cb_clock_add_watch (clock_changed_cb, self, NULL);
 
   return self;

@@ -129,6 +129,7 @@ G_DEFINE_FINAL_TYPE (CbWebhookReceiver, cb_webhook_receiver, G_TYPE_OBJECT)
 
 enum {
   APPLIED,
+  WRITTEN,
   N_SIGNALS
 };
 
@@ -325,6 +326,9 @@ group_done_cb (gpointer user_data)
   g_autoptr(CbWebhookReceiver) self = g_object_ref (user_data);
 
   wait_for_group (self, TRUE);
+  /* The store is free until the next group starts: the main thread's own writes go now,
+   * instead of waiting for the store's lock while the next group is written. */
+  g_signal_emit (self, signals[WRITTEN], 0);
   if (self->writing == NULL && self->pending->len > 0)
     start_group (self);
 
@@ -534,6 +538,14 @@ cb_webhook_receiver_attach (CbWebhookReceiver *self,
                               g_object_ref (self), g_object_unref);
 }
 
+gboolean
+cb_webhook_receiver_is_writing (CbWebhookReceiver *self)
+{
+  g_return_val_if_fail (CB_IS_WEBHOOK_RECEIVER (self), FALSE);
+
+  return self->writing != NULL;
+}
+
 guint
 cb_webhook_receiver_get_n_accepted (CbWebhookReceiver *self)
 {
@@ -596,6 +608,11 @@ cb_webhook_receiver_class_init (CbWebhookReceiverClass *klass)
                                    G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[WRITTEN] = g_signal_new ("written",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
 }
 
 static void

@@ -25,7 +25,9 @@ typedef GPtrArray *(*CbWebhookProviderLookup) (const char *name,
 
 /* Signals:
  *   "applied" (gpointer applied): a CbDialApplied, after an event (from a webhook or a
- *   poll) was stored and applied; not emitted for duplicates. */
+ *   poll) was stored and applied; not emitted for duplicates.
+ *   "written": a group of webhook events was written on its thread and answered; the next
+ *   group, if any, starts right after the handlers return. */
 CbWebhookReceiver *cb_webhook_receiver_new      (CbStore                 *store,
                                                  CbWebhookProviderLookup  lookup,
                                                  gpointer                 user_data,
@@ -45,6 +47,10 @@ gboolean           cb_webhook_receiver_apply    (CbWebhookReceiver       *self,
 
 /* Totals since creation: accepted (2xx, duplicates included), duplicates, and refused
  * for their signature (401). */
+/* TRUE while a group of events is being written on its thread: the store's lock is taken
+ * until "written". */
+gboolean           cb_webhook_receiver_is_writing       (CbWebhookReceiver *self);
+
 guint              cb_webhook_receiver_get_n_accepted   (CbWebhookReceiver *self);
 guint              cb_webhook_receiver_get_n_duplicates (CbWebhookReceiver *self);
 guint              cb_webhook_receiver_get_n_rejected   (CbWebhookReceiver *self);
