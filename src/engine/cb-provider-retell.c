@@ -195,14 +195,14 @@ parse_object_body (CbProviderRetell  *self,
                    const char        *what,
                    GError           **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
   gconstpointer data;
-  JsonNode *root;
   gsize len;
 
+  /* Each call placed is answered with the whole call object: read by the fast reader. */
   data = g_bytes_get_data (body, &len);
-  if (!json_parser_load_from_data (parser, len > 0 ? data : "", len, &local_error))
+  if (!(root = cb_json_parse (len > 0 ? data : "", len, &local_error)))
     {
       g_propagate_error (error,
                          cb_provider_error_new (CB_PROVIDER_ERROR_INVALID_RESPONSE, 200, 0,
@@ -211,8 +211,7 @@ parse_object_body (CbProviderRetell  *self,
       return NULL;
     }
 
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_propagate_error (error,
                          cb_provider_error_new (CB_PROVIDER_ERROR_INVALID_RESPONSE, 200, 0,
