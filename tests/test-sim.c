@@ -8,7 +8,9 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cb-signature.h"
 #include "cb-sim-server.h"
@@ -1517,6 +1519,55 @@ test_cli_errors (void)
                    "callboard-engine sim: Unknown option --bogus\n");
 }
 
+/* The nice value of this process's thread named @name, read from /proc. */
+static int
+thread_nice (const char *name)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+
+  g_assert_nonnull (dir);
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *stat_path = g_build_filename ("/proc/self/task", tid, "stat", NULL);
+      g_autofree char *comm = NULL;
+      g_autofree char *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL)
+          || !g_str_equal (g_strstrip (comm), name)
+          || !g_file_get_contents (stat_path, &stat, NULL, NULL))
+        continue;
+
+      /* After "(comm)": state is field 3, nice field 19. */
+      fields = g_strsplit (strrchr (stat, ')') + 2, " ", -1);
+      g_assert_cmpuint (g_strv_length (fields), >, 16);
+      return atoi (fields[16]);
+    }
+
+  g_assert_not_reached ();
+}
+
+/* In a window's process the simulator's thread yields (nice 10); in a headless engine it
+ * keeps the process's priority, so that other programs cannot starve it. */
+static void
+test_background (void)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CbSimServer) sim = g_object_new (CB_TYPE_SIM_SERVER,
+                                                 "api-key", KEY,
+                                                 "background", i == 1,
+                                                 NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (cb_sim_server_listen_in_thread (sim, "127.0.0.1", 0, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (thread_nice ("callboard-sim"), ==, i == 1 ? 10 : getpriority (PRIO_PROCESS, 0));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1546,6 +1597,7 @@ main (int   argc,
   g_test_add_func ("/sim/webhook/new-address", test_webhook_new_address);
   g_test_add_func ("/sim/fault/429-500", test_fault_429_500);
   g_test_add_func ("/sim/fault/slow", test_fault_slow);
+  g_test_add_func ("/sim/background", test_background);
   g_test_add_func ("/sim/determinism", test_determinism);
   g_test_add_func ("/sim/calls-list", test_calls_list);
   g_test_add_func ("/sim/listen-in-use", test_listen_in_use);

@@ -28,6 +28,7 @@ struct _CbEngine
   char              *listen;
   char              *sim_url;        /* external simulator, or NULL */
   double             sim_speed;
+  gboolean           sim_background;
   guint              provider_timeout_s;
 
   CbHttpServer      *http;
@@ -459,6 +460,7 @@ cb_engine_start (CbEngine  *self,
                                 "api-key", key,
                                 "webhook-url", webhook_url,
                                 "speed", self->sim_speed,
+                                "background", self->sim_background,
                                 NULL);
       if (!cb_sim_server_listen_in_thread (self->sim, "127.0.0.1", 0, error))
         return FALSE;
@@ -894,6 +896,16 @@ cb_engine_set_sim_speed (CbEngine *self,
   self->sim_speed = CLAMP (speed, 0.001, 1e6);
   if (self->sim != NULL)
     g_object_set (self->sim, "speed", self->sim_speed, NULL);
+}
+
+void
+cb_engine_set_sim_background (CbEngine *self,
+                              gboolean  background)
+{
+  g_return_if_fail (CB_IS_ENGINE (self));
+  g_return_if_fail (!self->started);
+
+  self->sim_background = background;
 }
 
 void

@@ -50,6 +50,10 @@ void          cb_engine_set_sim_speed      (CbEngine     *self,
                                             double        speed);
 void          cb_engine_set_sim_url        (CbEngine     *self,
                                             const char   *url);
+/* Before cb_engine_start(): the in-process simulator's thread yields to the others (for a
+ * window's process; see CbSimServer:background). */
+void          cb_engine_set_sim_background (CbEngine     *self,
+                                            gboolean      background);
 /* Seconds a provider has to answer a request (default CB_PROVIDER_RETELL_DEFAULT_TIMEOUT_S;
  * 0: no limit). Before calls are in flight. */
 void          cb_engine_set_provider_timeout (CbEngine   *self,

@@ -46,7 +46,9 @@ G_DECLARE_FINAL_TYPE (CbSimServer, cb_sim_server, CB, SIM_SERVER, GObject)
  *                    share of webhooks never sent, sent twice; share of calls whose
  *                    call_analyzed is sent before call_ended
  *   "webhook-timeout" seconds a webhook receiver has to answer (default 10); each
- *                    webhook is retried up to 3 times */
+ *                    webhook is retried up to 3 times
+ *   "background"     (construct only) served by cb_sim_server_listen_in_thread(), runs at
+ *                    a lower priority (nice 10), yielding to a window's thread */
 CbSimServer *cb_sim_server_new      (const char   *api_key);
 /* Listens on @host (an IP address or "localhost") and @port (0: any free port) through
  * a socket with a backlog of 1024. Fails with a G_IO_ERROR, e.g. ADDRESS_IN_USE. */

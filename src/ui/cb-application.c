@@ -171,6 +171,8 @@ start_engine (CbApplication *self,
     sim_speed = cb_settings_get_sim_speed (cb_settings_get_default ());
   if (sim_speed > 0)
     cb_engine_set_sim_speed (self->engine, sim_speed);
+  /* The window goes first. */
+  cb_engine_set_sim_background (self->engine, TRUE);
 
   if (!cb_engine_start (self->engine, &error))
     {
