@@ -1122,19 +1122,20 @@ receiver_applied_cb (CbWebhookReceiver *receiver,
     cb_dialer_kick (self);
 }
 
-/* Between two groups of webhook events: the calls placed meanwhile are written, and the
- * slots the last group freed are filled, before the next group takes the store. */
+/* Between two groups of webhook events: what was put off while one was written goes now,
+ * before the next group takes the store. Only what was put off: a pump still waiting for
+ * its idle turn keeps waiting for it, behind a window's redraw. */
 static void
 receiver_written_cb (CbWebhookReceiver *receiver,
                      CbDialer          *self)
 {
-  if (self->placed_waiting || self->placed_source != 0)
+  if (self->placed_waiting)
     {
       self->placed_waiting = FALSE;
       record_placed (self);
     }
 
-  if (self->pump_waiting || self->pump_source != 0)
+  if (self->pump_waiting)
     {
       g_clear_handle_id (&self->pump_source, g_source_remove);
       pump_cb (self);
