@@ -621,6 +621,43 @@ parse_event (const char *body)
   return event;
 }
 
+/* A group of @n events from @bodies, as the receiver hands them to the store. */
+static void
+fill_group (char        **bodies,
+            guint         n,
+            CbCallEvent **events,
+            char        **keys,
+            CbDialEvent  *group)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      events[i] = parse_event (bodies[i]);
+      keys[i] = cb_store_dialer_event_key (events[i]);
+      group[i].provider = "sim";
+      group[i].event_key = keys[i];
+      group[i].body = g_bytes_new_static (bodies[i], strlen (bodies[i]));
+      group[i].event = events[i];
+    }
+}
+
+static void
+clear_group (char          **bodies,
+             guint           n,
+             CbCallEvent   **events,
+             char          **keys,
+             CbDialEvent    *group,
+             CbDialApplied  *applied)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_bytes_unref (group[i].body);
+      cb_dial_applied_clear (&applied[i]);
+      cb_call_event_free (events[i]);
+      g_free (keys[i]);
+      g_free (bodies[i]);
+    }
+}
+
 static char *
 recipient_row (Fixture    *f,
                const char *id)
@@ -667,15 +704,7 @@ test_group (Fixture       *f,
   bodies[3] = event_body ("call_ended", "call_\\\"b'\\u00e9", b, "dial_busy");
   bodies[4] = event_body ("call_ended", "call_x", &stranger, "user_hangup");
 
-  for (guint i = 0; i < G_N_ELEMENTS (group); i++)
-    {
-      events[i] = parse_event (bodies[i]);
-      keys[i] = cb_store_dialer_event_key (events[i]);
-      group[i].provider = "sim";
-      group[i].event_key = keys[i];
-      group[i].body = g_bytes_new_static (bodies[i], strlen (bodies[i]));
-      group[i].event = events[i];
-    }
+  fill_group (bodies, G_N_ELEMENTS (group), events, keys, group);
 
   g_assert_true (cb_store_begin (f->store, &error));
   g_assert_true (cb_store_dialer_apply_events_locked (f->store, group, G_N_ELEMENTS (group),
@@ -720,14 +749,7 @@ test_group (Fixture       *f,
     g_assert_cmpint (cb_store_model_get_int64 (model, 2, 3, -1), ==, 1);
   }
 
-  for (guint i = 0; i < G_N_ELEMENTS (group); i++)
-    {
-      g_bytes_unref (group[i].body);
-      cb_dial_applied_clear (&applied[i]);
-      cb_call_event_free (events[i]);
-      g_free (keys[i]);
-      g_free (bodies[i]);
-    }
+  clear_group (bodies, G_N_ELEMENTS (group), events, keys, group, applied);
 }
 
 /* A call's start counts while its recipient is dialing, in a group as one by one: a start
@@ -759,15 +781,7 @@ test_group_started (Fixture       *f,
   bodies[1] = g_string_free (ended_b, FALSE);
   bodies[2] = event_body ("call_started", "call_b", b, "");
 
-  for (guint i = 0; i < G_N_ELEMENTS (group); i++)
-    {
-      events[i] = parse_event (bodies[i]);
-      keys[i] = cb_store_dialer_event_key (events[i]);
-      group[i].provider = "sim";
-      group[i].event_key = keys[i];
-      group[i].body = g_bytes_new_static (bodies[i], strlen (bodies[i]));
-      group[i].event = events[i];
-    }
+  fill_group (bodies, G_N_ELEMENTS (group), events, keys, group);
   g_assert_cmpint (events[1]->start_ms, ==, 0);
 
   g_assert_true (cb_store_begin (f->store, &error));
@@ -794,14 +808,7 @@ test_group_started (Fixture       *f,
   counters = snapshot (f);
   g_assert_cmpstr (counters, ==, "p0 d1 c0 f1 u0 s0;inbox 3;dialing 1");
 
-  for (guint i = 0; i < G_N_ELEMENTS (group); i++)
-    {
-      g_bytes_unref (group[i].body);
-      cb_dial_applied_clear (&applied[i]);
-      cb_call_event_free (events[i]);
-      g_free (keys[i]);
-      g_free (bodies[i]);
-    }
+  clear_group (bodies, G_N_ELEMENTS (group), events, keys, group, applied);
 }
 
 /* The store fails on the last write of the group (the inbox row, after the attempt, the

@@ -1216,6 +1216,31 @@ json_next (GString *out)
   g_string_append_c (out, out->len == 0 ? '[' : ',');
 }
 
+/* Appends one row, [v, …], to the JSON array being built in @rows: for each letter of
+ * @types, a string ('s', NULL for null) or a gint64 ('i'; 'p': null unless positive). */
+static void
+json_append_row (GString    *rows,
+                 const char *types,
+                 ...)
+{
+  va_list args;
+
+  json_next (rows);
+  g_string_append_c (rows, '[');
+  va_start (args, types);
+  for (const char *t = types; *t != '\0'; t++)
+    {
+      if (t != types)
+        g_string_append_c (rows, ',');
+      if (*t == 's')
+        cb_store_append_json_string (rows, va_arg (args, const char *), -1);
+      else
+        json_append_int (rows, va_arg (args, gint64), *t == 'p');
+    }
+  va_end (args);
+  g_string_append_c (rows, ']');
+}
+
 typedef struct
 {
   char     *attempt_id;
@@ -1319,95 +1344,87 @@ group_load_attempts (Group       *group,
   return TRUE;
 }
 
+/* Runs @sql (with ##now and ##rows) over @rows, a JSON array being built, and empties it;
+ * @keys, when given, lists what @rows holds. Nothing to do when @rows is empty. */
+static gboolean
+group_write_array (Group       *group,
+                   GString     *rows,
+                   GHashTable  *keys,
+                   const char  *sql,
+                   GError     **error)
+{
+  if (rows->len == 0)
+    return TRUE;
+
+  g_string_append_c (rows, ']');
+  if (cb_store_exec (group->store, error, sql,
+                     "now", group->now_ms,
+                     "rows", rows->str,
+                     NULL) < 0)
+    return FALSE;
+
+  g_string_truncate (rows, 0);
+  if (keys != NULL)
+    g_hash_table_remove_all (keys);
+
+  return TRUE;
+}
+
 /* Writes the rows worked out so far. */
 static gboolean
 group_write_rows (Group   *group,
                   GError **error)
 {
-  if (group->started_rows->len > 0)
-    {
-      g_string_append_c (group->started_rows, ']');
-      if (cb_store_exec (group->store, error,
-                         "UPDATE recipients SET started_at = COALESCE (recipients.started_at,"
-                         " json_extract (j.value, '$[1]')), updated_at = ##now::gint64"
-                         " FROM json_each (##rows::string) AS j"
-                         " WHERE recipients.id = json_extract (j.value, '$[0]')"
-                         " AND recipients.status = 'dialing'",
-                         "now", group->now_ms,
-                         "rows", group->started_rows->str,
-                         NULL) < 0)
-        return FALSE;
-      g_string_truncate (group->started_rows, 0);
-      g_hash_table_remove_all (group->started);
-    }
+  /* Start times, while still dialing. */
+  static const char started_sql[] =
+    "UPDATE recipients SET started_at = COALESCE (recipients.started_at,"
+    " json_extract (j.value, '$[1]')), updated_at = ##now::gint64"
+    " FROM json_each (##rows::string) AS j"
+    " WHERE recipients.id = json_extract (j.value, '$[0]')"
+    " AND recipients.status = 'dialing'";
+  /* Settled attempts. */
+  static const char attempts_sql[] =
+    "UPDATE attempts SET outcome = json_extract (j.value, '$[1]'),"
+    " disconnection_reason = json_extract (j.value, '$[2]'), error = NULL,"
+    " ended_at = ##now::gint64, provider_call_id = COALESCE"
+    " (attempts.provider_call_id, json_extract (j.value, '$[3]'))"
+    " FROM json_each (##rows::string) AS j"
+    " WHERE attempts.id = json_extract (j.value, '$[0]')";
+  /* Settled recipients. */
+  static const char recipients_sql[] =
+    "UPDATE recipients SET status = json_extract (j.value, '$[1]'),"
+    " outcome = json_extract (j.value, '$[2]'),"
+    " disconnection_reason = json_extract (j.value, '$[3]'),"
+    " duration_ms = json_extract (j.value, '$[4]'),"
+    " transcript = json_extract (j.value, '$[5]'),"
+    " analysis = json_extract (j.value, '$[6]'), error = NULL,"
+    " started_at = COALESCE (json_extract (j.value, '$[7]'),"
+    " recipients.started_at),"
+    " ended_at = json_extract (j.value, '$[8]'),"
+    " next_attempt_at = json_extract (j.value, '$[9]'),"
+    " provider_call_id = COALESCE (json_extract (j.value, '$[10]'),"
+    " recipients.provider_call_id),"
+    " updated_at = ##now::gint64"
+    " FROM json_each (##rows::string) AS j"
+    " WHERE recipients.id = json_extract (j.value, '$[0]')";
+  /* What later final events add, while the recipient shows that call. */
+  static const char added_sql[] =
+    "UPDATE recipients SET"
+    " transcript = COALESCE (NULLIF (json_extract (j.value, '$[2]'), ''),"
+    " recipients.transcript),"
+    " analysis = COALESCE (NULLIF (json_extract (j.value, '$[3]'), ''),"
+    " recipients.analysis),"
+    " duration_ms = CASE WHEN json_extract (j.value, '$[4]') > 0"
+    " THEN json_extract (j.value, '$[4]') ELSE recipients.duration_ms END,"
+    " updated_at = ##now::gint64"
+    " FROM json_each (##rows::string) AS j"
+    " WHERE recipients.id = json_extract (j.value, '$[0]')"
+    " AND recipients.provider_call_id = json_extract (j.value, '$[1]')";
 
-  if (group->attempt_rows->len > 0)
-    {
-      g_string_append_c (group->attempt_rows, ']');
-      if (cb_store_exec (group->store, error,
-                         "UPDATE attempts SET outcome = json_extract (j.value, '$[1]'),"
-                         " disconnection_reason = json_extract (j.value, '$[2]'), error = NULL,"
-                         " ended_at = ##now::gint64, provider_call_id = COALESCE"
-                         " (attempts.provider_call_id, json_extract (j.value, '$[3]'))"
-                         " FROM json_each (##rows::string) AS j"
-                         " WHERE attempts.id = json_extract (j.value, '$[0]')",
-                         "now", group->now_ms,
-                         "rows", group->attempt_rows->str,
-                         NULL) < 0)
-        return FALSE;
-      g_string_truncate (group->attempt_rows, 0);
-    }
-
-  if (group->recipient_rows->len > 0)
-    {
-      g_string_append_c (group->recipient_rows, ']');
-      if (cb_store_exec (group->store, error,
-                         "UPDATE recipients SET status = json_extract (j.value, '$[1]'),"
-                         " outcome = json_extract (j.value, '$[2]'),"
-                         " disconnection_reason = json_extract (j.value, '$[3]'),"
-                         " duration_ms = json_extract (j.value, '$[4]'),"
-                         " transcript = json_extract (j.value, '$[5]'),"
-                         " analysis = json_extract (j.value, '$[6]'), error = NULL,"
-                         " started_at = COALESCE (json_extract (j.value, '$[7]'),"
-                         " recipients.started_at),"
-                         " ended_at = json_extract (j.value, '$[8]'),"
-                         " next_attempt_at = json_extract (j.value, '$[9]'),"
-                         " provider_call_id = COALESCE (json_extract (j.value, '$[10]'),"
-                         " recipients.provider_call_id),"
-                         " updated_at = ##now::gint64"
-                         " FROM json_each (##rows::string) AS j"
-                         " WHERE recipients.id = json_extract (j.value, '$[0]')",
-                         "now", group->now_ms,
-                         "rows", group->recipient_rows->str,
-                         NULL) < 0)
-        return FALSE;
-      g_string_truncate (group->recipient_rows, 0);
-    }
-
-  if (group->added_rows->len > 0)
-    {
-      g_string_append_c (group->added_rows, ']');
-      if (cb_store_exec (group->store, error,
-                         "UPDATE recipients SET"
-                         " transcript = COALESCE (NULLIF (json_extract (j.value, '$[2]'), ''),"
-                         " recipients.transcript),"
-                         " analysis = COALESCE (NULLIF (json_extract (j.value, '$[3]'), ''),"
-                         " recipients.analysis),"
-                         " duration_ms = CASE WHEN json_extract (j.value, '$[4]') > 0"
-                         " THEN json_extract (j.value, '$[4]') ELSE recipients.duration_ms END,"
-                         " updated_at = ##now::gint64"
-                         " FROM json_each (##rows::string) AS j"
-                         " WHERE recipients.id = json_extract (j.value, '$[0]')"
-                         " AND recipients.provider_call_id = json_extract (j.value, '$[1]')",
-                         "now", group->now_ms,
-                         "rows", group->added_rows->str,
-                         NULL) < 0)
-        return FALSE;
-      g_string_truncate (group->added_rows, 0);
-      g_hash_table_remove_all (group->added);
-    }
-
-  return TRUE;
+  return group_write_array (group, group->started_rows, group->started, started_sql, error)
+         && group_write_array (group, group->attempt_rows, NULL, attempts_sql, error)
+         && group_write_array (group, group->recipient_rows, NULL, recipients_sql, error)
+         && group_write_array (group, group->added_rows, group->added, added_sql, error);
 }
 
 /* A call_started (or an end without an outcome) for @attempt: what settle_attempt_locked()
@@ -1426,10 +1443,7 @@ group_start (Group             *group,
       || !g_hash_table_add (group->started, attempt->recipient_id))
     return;
 
-  json_next (rows);
-  g_string_append_c (rows, '[');
-  cb_store_append_json_string (rows, attempt->recipient_id, -1);
-  g_string_append_printf (rows, ",%" G_GINT64_FORMAT "]", event->start_ms);
+  json_append_row (rows, "si", attempt->recipient_id, event->start_ms);
 }
 
 /* A final event for @attempt, already settled: what it adds to the recipient while the
@@ -1447,19 +1461,9 @@ group_add (Group             *group,
     return FALSE;
   g_hash_table_add (group->added, attempt->recipient_id);
 
-  json_next (rows);
-  g_string_append_c (rows, '[');
-  cb_store_append_json_string (rows, attempt->recipient_id, -1);
-  g_string_append_c (rows, ',');
-  cb_store_append_json_string (rows, event->provider_call_id != NULL ? event->provider_call_id
-                                                                     : "", -1);
-  g_string_append_c (rows, ',');
-  cb_store_append_json_string (rows, event->transcript, -1);
-  g_string_append_c (rows, ',');
-  cb_store_append_json_string (rows, event->analysis_json, -1);
-  g_string_append_c (rows, ',');
-  json_append_int (rows, event->duration_ms, FALSE);
-  g_string_append_c (rows, ']');
+  json_append_row (rows, "ssssi", attempt->recipient_id,
+                   event->provider_call_id != NULL ? event->provider_call_id : "",
+                   event->transcript, event->analysis_json, event->duration_ms);
 
   return TRUE;
 }
@@ -1479,19 +1483,9 @@ group_settle (Group             *group,
   gint64 next_attempt_at = 0;
   gboolean connected;
   GroupBatch *batch;
-  GString *rows;
 
-  rows = group->attempt_rows;
-  json_next (rows);
-  g_string_append_c (rows, '[');
-  cb_store_append_json_string (rows, attempt->attempt_id, -1);
-  g_string_append_c (rows, ',');
-  cb_store_append_json_string (rows, event->outcome, -1);
-  g_string_append_c (rows, ',');
-  cb_store_append_json_string (rows, event->disconnection_reason, -1);
-  g_string_append_c (rows, ',');
-  cb_store_append_json_string (rows, event->provider_call_id, -1);
-  g_string_append_c (rows, ']');
+  json_append_row (group->attempt_rows, "ssss", attempt->attempt_id, event->outcome,
+                   event->disconnection_reason, event->provider_call_id);
 
   attempt->settled = TRUE;
   if (attempt->provider_call_id == NULL)
@@ -1520,31 +1514,11 @@ group_settle (Group             *group,
   else
     to = CB_RECIPIENT_STATUS_FAILED;
 
-  rows = group->recipient_rows;
-  json_next (rows);
-  g_string_append_c (rows, '[');
-  cb_store_append_json_string (rows, attempt->recipient_id, -1);
-  g_string_append_c (rows, ',');
-  cb_store_append_json_string (rows, rstatus (to), -1);
-  g_string_append_c (rows, ',');
-  cb_store_append_json_string (rows, event->outcome, -1);
-  g_string_append_c (rows, ',');
-  cb_store_append_json_string (rows, event->disconnection_reason, -1);
-  g_string_append_c (rows, ',');
-  json_append_int (rows, event->duration_ms, FALSE);
-  g_string_append_c (rows, ',');
-  cb_store_append_json_string (rows, event->transcript, -1);
-  g_string_append_c (rows, ',');
-  cb_store_append_json_string (rows, event->analysis_json, -1);
-  g_string_append_c (rows, ',');
-  json_append_int (rows, event->start_ms, TRUE);
-  g_string_append_c (rows, ',');
-  json_append_int (rows, event->end_ms > 0 ? event->end_ms : group->now_ms, FALSE);
-  g_string_append_c (rows, ',');
-  json_append_int (rows, next_attempt_at, TRUE);
-  g_string_append_c (rows, ',');
-  cb_store_append_json_string (rows, event->provider_call_id, -1);
-  g_string_append_c (rows, ']');
+  json_append_row (group->recipient_rows, "ssssisspips", attempt->recipient_id, rstatus (to),
+                   event->outcome, event->disconnection_reason, event->duration_ms,
+                   event->transcript, event->analysis_json, event->start_ms,
+                   event->end_ms > 0 ? event->end_ms : group->now_ms, next_attempt_at,
+                   event->provider_call_id);
 
   g_hash_table_insert (group->rstatus, g_strdup (attempt->recipient_id),
                        GINT_TO_POINTER (to + 1));
