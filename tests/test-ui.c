@@ -117,6 +117,29 @@ collect_labels (GtkWidget *root,
     collect_labels (child, out);
 }
 
+/* The texts of the table cells (GtkInscription) under @root, in widget order, joined
+ * with "|". */
+static void
+collect_cells (GtkWidget *root,
+               GString   *out)
+{
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
+    return;
+
+  if (GTK_IS_INSCRIPTION (root))
+    {
+      if (out->len > 0)
+        g_string_append_c (out, '|');
+      g_string_append (out, gtk_inscription_get_text (GTK_INSCRIPTION (root)));
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_cells (child, out);
+}
+
 static char *
 dup_labels (GtkWidget *root)
 {
@@ -151,6 +174,37 @@ page_state (GtkWidget *page)
   g_assert_true (GTK_IS_STACK (stack));
 
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static void
+frame_drawn_cb (GdkFrameClock *clock,
+                guint         *n)
+{
+  (*n)++;
+}
+
+/* Waits until @widget's window has drawn @n more frames (the table's rows are made and
+ * bound in its layout). */
+static void
+wait_for_frames (GtkWidget *widget,
+                 guint      n)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint drawn = 0;
+  gulong handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (frame_drawn_cb), &drawn);
+  gtk_widget_queue_draw (widget);
+  while (drawn < n)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+      gtk_widget_queue_draw (widget);
+    }
+  g_signal_handler_disconnect (clock, handler);
 }
 
 static void
@@ -1002,8 +1056,13 @@ test_window_batches (void)
 
   /* The detail page's search narrows the table to the matching recipients. */
   {
-    static const struct { const char *text; guint rows; } searches[] = {
-      { "bob", 1 }, { "+1415555011", 3 }, { "(415) 555-0113", 1 }, { "50%", 0 }, { "", 3 },
+    static const struct { const char *text; guint rows; const char *cells; } searches[] = {
+      /* Row is the spreadsheet's row; no duration yet. */
+      { "bob", 1, "3|+14155550112|Pending|0|||first_name: Bob" },
+      { "+1415555011", 3, NULL },
+      { "(415) 555-0113", 1, "4|+14155550113|Pending|0|||first_name: Cy" },
+      { "50%", 0, "" },
+      { "", 3, NULL },
     };
     GtkWidget *detail;
     GtkWidget *search;
@@ -1022,6 +1081,16 @@ test_window_batches (void)
         while (g_main_context_pending (NULL))
           g_main_context_iteration (NULL, FALSE);
         g_assert_cmpuint (g_list_model_get_n_items (table), ==, searches[i].rows);
+
+        /* What the rows show, once drawn. */
+        if (searches[i].cells != NULL)
+          {
+            g_autoptr(GString) cells = g_string_new (NULL);
+
+            wait_for_frames (detail, 2);
+            collect_cells (detail, cells);
+            g_assert_cmpstr (cells->str, ==, searches[i].cells);
+          }
       }
   }
 
