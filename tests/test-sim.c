@@ -574,17 +574,34 @@ typedef struct
   guint        n_events;
 } RawWait;
 
+/* The events @raw has received so far. */
+static guint
+raw_n_events (RawReceiver *raw)
+{
+  guint n;
+
+  g_mutex_lock (&raw->lock);
+  n = raw->events->len;
+  g_mutex_unlock (&raw->lock);
+
+  return n;
+}
+
+static gboolean
+raw_has_events (gpointer data)
+{
+  RawWait *wait = data;
+
+  return raw_n_events (wait->raw) >= wait->n_events;
+}
+
+/* Received, and nothing left to send. */
 static gboolean
 raw_events_arrived (gpointer data)
 {
   RawWait *wait = data;
-  gboolean done;
 
-  g_mutex_lock (&wait->raw->lock);
-  done = wait->raw->events->len >= wait->n_events;
-  g_mutex_unlock (&wait->raw->lock);
-
-  return done && cb_sim_server_get_n_pending_webhooks (wait->sim) == 0;
+  return raw_has_events (wait) && cb_sim_server_get_n_pending_webhooks (wait->sim) == 0;
 }
 
 /* Places an answered call through a simulator whose webhooks go to a receiver answering
@@ -693,19 +710,6 @@ test_webhook_timeout (void)
   raw_receiver_free (raw);
 }
 
-static gboolean
-raw_has_events (gpointer data)
-{
-  RawWait *wait = data;
-  gboolean done;
-
-  g_mutex_lock (&wait->raw->lock);
-  done = wait->raw->events->len >= wait->n_events;
-  g_mutex_unlock (&wait->raw->lock);
-
-  return done;
-}
-
 typedef struct
 {
   RawReceiver *old;
@@ -717,16 +721,9 @@ static gboolean
 raw_pair_done (gpointer data)
 {
   RawPair *pair = data;
-  guint n;
 
-  g_mutex_lock (&pair->old->lock);
-  n = pair->old->events->len;
-  g_mutex_unlock (&pair->old->lock);
-  g_mutex_lock (&pair->new->lock);
-  n += pair->new->events->len;
-  g_mutex_unlock (&pair->new->lock);
-
-  return n >= 6 && cb_sim_server_get_n_pending_webhooks (pair->sim) == 0;
+  return raw_n_events (pair->old) + raw_n_events (pair->new) >= 6
+         && cb_sim_server_get_n_pending_webhooks (pair->sim) == 0;
 }
 
 static void

@@ -95,49 +95,30 @@ find_label (GtkWidget  *root,
   return NULL;
 }
 
-/* Every GtkLabel text under @root, joined with "\n", in widget order, leaving out
- * hidden widgets and the stack pages not shown (mapped or not). */
+/* The text of every GtkLabel or GtkInscription (as @type says) under @root, in widget
+ * order, joined with @separator, leaving out hidden widgets and the stack pages not shown
+ * (mapped or not). */
 static void
-collect_labels (GtkWidget *root,
-                GString   *out)
-{
-  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
-    return;
-
-  if (GTK_IS_LABEL (root))
-    {
-      if (out->len > 0)
-        g_string_append_c (out, '\n');
-      g_string_append (out, gtk_label_get_label (GTK_LABEL (root)));
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, out);
-}
-
-/* The texts of the table cells (GtkInscription) under @root, in widget order, joined
- * with "|". */
-static void
-collect_cells (GtkWidget *root,
+collect_texts (GtkWidget *root,
+               GType      type,
+               char       separator,
                GString   *out)
 {
   if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
     return;
 
-  if (GTK_IS_INSCRIPTION (root))
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
     {
       if (out->len > 0)
-        g_string_append_c (out, '|');
-      g_string_append (out, gtk_inscription_get_text (GTK_INSCRIPTION (root)));
-      return;
+        g_string_append_c (out, separator);
+      g_string_append (out, GTK_IS_LABEL (root) ? gtk_label_get_label (GTK_LABEL (root))
+                                                : gtk_inscription_get_text (GTK_INSCRIPTION (root)));
     }
 
   for (GtkWidget *child = gtk_widget_get_first_child (root);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    collect_cells (child, out);
+    collect_texts (child, type, separator, out);
 }
 
 static char *
@@ -145,7 +126,7 @@ dup_labels (GtkWidget *root)
 {
   GString *out = g_string_new (NULL);
 
-  collect_labels (root, out);
+  collect_texts (root, GTK_TYPE_LABEL, '\n', out);
 
   return g_string_free (out, FALSE);
 }
@@ -1088,7 +1069,8 @@ test_window_batches (void)
             g_autoptr(GString) cells = g_string_new (NULL);
 
             wait_for_frames (detail, 2);
-            collect_cells (detail, cells);
+            /* The table's cells, joined with "|". */
+            collect_texts (detail, GTK_TYPE_INSCRIPTION, '|', cells);
             g_assert_cmpstr (cells->str, ==, searches[i].cells);
           }
       }

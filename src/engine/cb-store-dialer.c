@@ -1435,7 +1435,6 @@ group_start (Group             *group,
              const CbCallEvent *event)
 {
   gpointer status_ptr = g_hash_table_lookup (group->rstatus, attempt->recipient_id);
-  GString *rows = group->started_rows;
 
   /* The first start counts, as with COALESCE one event at a time. */
   if (event->start_ms <= 0
@@ -1443,7 +1442,17 @@ group_start (Group             *group,
       || !g_hash_table_add (group->started, attempt->recipient_id))
     return;
 
-  json_append_row (rows, "si", attempt->recipient_id, event->start_ms);
+  json_append_row (group->started_rows, "si", attempt->recipient_id, event->start_ms);
+}
+
+/* Before a row that must follow what a later final event added to @recipient_id in this
+ * group: writes the rows worked out so far, if there is such an addition. */
+static gboolean
+group_write_after_added (Group       *group,
+                         const char  *recipient_id,
+                         GError     **error)
+{
+  return !g_hash_table_contains (group->added, recipient_id) || group_write_rows (group, error);
 }
 
 /* A final event for @attempt, already settled: what it adds to the recipient while the
@@ -1454,14 +1463,12 @@ group_add (Group             *group,
            const CbCallEvent *event,
            GError           **error)
 {
-  GString *rows = group->added_rows;
-
-  if (g_hash_table_contains (group->added, attempt->recipient_id)
-      && !group_write_rows (group, error))
+  /* One addition per recipient in each write. */
+  if (!group_write_after_added (group, attempt->recipient_id, error))
     return FALSE;
   g_hash_table_add (group->added, attempt->recipient_id);
 
-  json_append_row (rows, "ssssi", attempt->recipient_id,
+  json_append_row (group->added_rows, "ssssi", attempt->recipient_id,
                    event->provider_call_id != NULL ? event->provider_call_id : "",
                    event->transcript, event->analysis_json, event->duration_ms);
 
@@ -1713,8 +1720,7 @@ apply_events_json (CbStore           *store,
       else
         {
           /* After what an earlier call of this recipient added to it. */
-          if (g_hash_table_contains (group.added, attempt->recipient_id)
-              && !group_write_rows (&group, error))
+          if (!group_write_after_added (&group, attempt->recipient_id, error))
             goto out;
           group_settle (&group, i, attempt, event, &applied[i]);
         }

@@ -45,12 +45,12 @@ gboolean           cb_webhook_receiver_apply    (CbWebhookReceiver       *self,
                                                  gboolean                *duplicate,
                                                  GError                 **error);
 
-/* Totals since creation: accepted (2xx, duplicates included), duplicates, and refused
- * for their signature (401). */
 /* TRUE while a group of events is being written on its thread: the store's lock is taken
  * until "written". */
 gboolean           cb_webhook_receiver_is_writing       (CbWebhookReceiver *self);
 
+/* Totals since creation: accepted (2xx, duplicates included), duplicates, and refused
+ * for their signature (401). */
 guint              cb_webhook_receiver_get_n_accepted   (CbWebhookReceiver *self);
 guint              cb_webhook_receiver_get_n_duplicates (CbWebhookReceiver *self);
 guint              cb_webhook_receiver_get_n_rejected   (CbWebhookReceiver *self);

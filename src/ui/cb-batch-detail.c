@@ -338,22 +338,20 @@ format_duration (gint64 ms)
  * page of rows whose texts all change (Pending to Calling, when a batch starts) is not
  * measured again: that layout took about 30 ms of the main loop under GTK 4.8. */
 
-static GtkWidget *
+static void
 new_cell (GtkListItem *item,
           float        xalign,
           const char  *css_class)
 {
-  GtkWidget *cell = gtk_inscription_new (NULL);
+  GtkInscription *cell = GTK_INSCRIPTION (gtk_inscription_new (NULL));
 
-  gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), xalign);
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  gtk_inscription_set_min_lines (GTK_INSCRIPTION (cell), 1);
-  gtk_inscription_set_nat_lines (GTK_INSCRIPTION (cell), 1);
+  gtk_inscription_set_xalign (cell, xalign);
+  gtk_inscription_set_text_overflow (cell, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_min_lines (cell, 1);
+  gtk_inscription_set_nat_lines (cell, 1);
   if (css_class != NULL)
-    gtk_widget_add_css_class (cell, css_class);
-  gtk_list_item_set_child (item, cell);
-
-  return cell;
+    gtk_widget_add_css_class (GTK_WIDGET (cell), css_class);
+  gtk_list_item_set_child (item, GTK_WIDGET (cell));
 }
 
 static void
