@@ -1736,7 +1736,7 @@ parse_request_body (SoupServerMessage  *msg,
       return NULL;
     }
 
-  if (!json_parser_load_from_data (parser, data, len, error))
+  if (!cb_json_parser_load (parser, data, len, error))
     return NULL;
 
   return json_node_ref (json_parser_get_root (parser));
@@ -2274,6 +2274,7 @@ attach_timer_source (CbSimServer *self)
   self->timer_source = g_source_new (&timer_source_funcs, sizeof (GSource));
   g_source_set_name (self->timer_source, "[callboard-sim] call timers");
   g_source_set_callback (self->timer_source, run_timers_cb, self, NULL);
+  g_source_set_can_recurse (self->timer_source, TRUE);
   g_source_attach (self->timer_source, self->context);
   update_timer_source (self);
 }
@@ -2290,6 +2291,7 @@ attach_client_source (CbSimServer *self)
   self->client_source = g_source_new (&client_source_funcs, sizeof (ClientSource));
   ((ClientSource *) self->client_source)->self = self;
   g_source_set_name (self->client_source, "[callboard-sim] webhook connections");
+  g_source_set_can_recurse (self->client_source, TRUE);
   g_source_attach (self->client_source, self->context);
 }
 
