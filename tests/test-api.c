@@ -794,6 +794,20 @@ test_create_errors (Fixture       *f,
     assert_error (r, 400, "invalid_scheduled_at", NULL);
   }
 
+  /* Nested deeper than any batch: refused before the parser's recursion could run out of
+   * stack, and the server goes on answering. */
+  {
+    g_autofree char *open = g_strnfill (100000, '[');
+    g_autofree char *deep = g_strconcat ("{\"name\":", open, NULL);
+    g_autoptr(CbTestResponse) r = api (f, "POST", "/v1/agents/batch-calls", deep);
+    g_autoptr(CbTestResponse) again = NULL;
+
+    assert_error (r, 400, "invalid_json", "The body is not valid JSON: arrays and objects are "
+                  "nested more than 64 deep (at byte 72)");
+    again = api (f, "GET", "/v1/agents/batch-calls", NULL);
+    g_assert_cmpuint (again->status, ==, 200);
+  }
+
   {
     const char *headers[] = { "Authorization", "Bearer " TOKEN, NULL };
     g_autoptr(CbTestResponse) r = request (f, "POST", "/v1/agents/batch-calls", headers,

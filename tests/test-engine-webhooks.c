@@ -347,6 +347,63 @@ test_fast_json (void)
 
 /* Bodies the fast reader takes and bodies it leaves to JsonParser are stored alike: what
  * the provider's own parse says. */
+/* Text nested deeper than CB_JSON_MAX_DEPTH never reaches JsonParser, whose recursion it
+ * would run out of stack: it is refused with the byte where it went too deep. */
+static void
+test_json_depth (void)
+{
+  g_autofree char *open = g_strnfill (CB_JSON_MAX_DEPTH, '[');
+  g_autofree char *close = g_strnfill (CB_JSON_MAX_DEPTH, ']');
+  g_autofree char *deepest = g_strconcat (open, close, NULL);
+  g_autofree char *too_deep = g_strconcat ("{\"a\":", open, close, "}", NULL);
+  g_autofree char *brackets = g_strnfill (1000, '[');
+  g_autofree char *in_string = g_strdup_printf ("{\"a\":\"\\\"%s\",\"b\":[1]}", brackets);
+  g_autofree char *huge_open = g_strnfill (1000000, '[');
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cb_json_check_depth (deepest, -1, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(JsonNode) node = cb_json_parse (deepest, strlen (deepest), &error);
+
+    g_assert_no_error (error);
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  }
+
+  g_assert_false (cb_json_check_depth (too_deep, -1, &error));
+  g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==, "arrays and objects are nested more than 64 deep (at byte 69)");
+  g_clear_error (&error);
+
+  /* Only @len bytes are read: cut before the bracket that went too deep, it passes. */
+  g_assert_true (cb_json_check_depth (too_deep, 68, &error));
+  g_assert_no_error (error);
+
+  /* Brackets inside a string, after an escaped quote, do not count. */
+  {
+    g_autoptr(JsonNode) node = cb_json_parse (in_string, strlen (in_string), &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (node);
+  }
+
+  /* A million brackets: an error, not a crash, through every entry point. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(JsonNode) node = NULL;
+
+    g_assert_null (cb_json_parse (huge_open, strlen (huge_open), &error));
+    g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
+    g_clear_error (&error);
+    g_assert_false (cb_json_parser_load (parser, huge_open, -1, &error));
+    g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
+    g_clear_error (&error);
+    node = cb_json_from_string (huge_open, &error);
+    g_assert_null (node);
+    g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
+  }
+}
+
 static void
 test_body_forms (Fixture       *f,
                  gconstpointer  data)
@@ -465,6 +522,23 @@ test_refused (Fixture       *f,
     g_assert_cmpuint (post (f, "/webhooks/sim", odd, sig, &answer), ==, 400);
     g_assert_nonnull (strstr (answer, "\"code\":\"invalid_event\""));
     g_assert_nonnull (strstr (answer, "\"message\":\"The webhook body has no “event” string\""));
+    after = snapshot (f);
+    g_assert_cmpstr (after, ==, before);
+  }
+
+  /* Signed, but nested deeper than any event: refused before JsonParser's recursion could
+   * run out of stack, and the receiver goes on. */
+  {
+    g_autofree char *open = g_strnfill (100000, '[');
+    g_autofree char *close = g_strnfill (100000, ']');
+    g_autofree char *deep = g_strconcat (open, close, NULL);
+    g_autofree char *sig = sign (SIM_KEY, deep, now);
+    g_autofree char *answer = NULL;
+    g_autofree char *after = NULL;
+
+    g_assert_cmpuint (post (f, "/webhooks/sim", deep, sig, &answer), ==, 400);
+    g_assert_nonnull (strstr (answer, "nested more than 64 deep (at byte 65)"));
+    g_assert_cmpuint (post (f, "/webhooks/sim", body, stale, NULL), ==, 401);
     after = snapshot (f);
     g_assert_cmpstr (after, ==, before);
   }
@@ -1001,6 +1075,7 @@ main (int   argc,
   g_test_add ("/engine/webhooks/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
   g_test_add ("/engine/webhooks/once", Fixture, NULL, fixture_setup, test_once, fixture_teardown);
   g_test_add_func ("/engine/webhooks/fast-json", test_fast_json);
+  g_test_add_func ("/engine/webhooks/json-depth", test_json_depth);
   g_test_add ("/engine/webhooks/body-forms", Fixture, NULL, fixture_setup, test_body_forms,
               fixture_teardown);
   g_test_add ("/engine/webhooks/out-of-order", Fixture, NULL, fixture_setup, test_out_of_order,

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "cb-call-event.h"
 #include "cb-call-window.h"
 #include "cb-clock.h"
 #include "cb-import-private.h"
@@ -790,7 +791,7 @@ append_batch_json_text (GString    *out,
 
   append_batch_member (out, name);
   if (text != NULL && *text != '\0')
-    node = json_from_string (text, NULL);
+    node = cb_json_from_string (text, NULL);
 
   if (node != NULL && (normal = json_to_string (node, FALSE)) != NULL)
     g_string_append (out, normal);
@@ -1011,7 +1012,7 @@ batch_to_json (CbApi      *self,
   JsonNode *node;
 
   append_batch (self, out, batch, from_number, with_validation);
-  node = json_from_string (out->str, &error);
+  node = cb_json_from_string (out->str, &error);
   g_assert_no_error (error);
 
   return node;
@@ -1132,7 +1133,7 @@ append_object_text (GString    *out,
     g_string_append_len (out, text, len);
   else
     {
-      g_autoptr(JsonNode) node = text != NULL ? json_from_string (text, NULL) : NULL;
+      g_autoptr(JsonNode) node = text != NULL ? cb_json_from_string (text, NULL) : NULL;
       g_autofree char *valid = node != NULL ? json_to_string (node, FALSE) : NULL;
 
       g_string_append (out, valid != NULL ? valid : "null");
@@ -1198,7 +1199,7 @@ cb_api_recipient_to_json (CbRecipient *recipient)
   g_return_val_if_fail (CB_IS_RECIPIENT (recipient), NULL);
 
   append_recipient (text, recipient);
-  return json_from_string (text->str, NULL);
+  return cb_json_from_string (text->str, NULL);
 }
 
 /* Reading request fields. Each getter leaves *out alone when the member is absent or null. */
@@ -1925,7 +1926,7 @@ form_field_to_json (JsonObject  *object,
     }
   else if (g_str_equal (name, "call_window"))
     {
-      JsonNode *node = json_from_string (trimmed, &local_error);
+      JsonNode *node = cb_json_from_string (trimmed, &local_error);
 
       if (node == NULL)
         {
@@ -2066,7 +2067,7 @@ parse_request (CbApi               *self,
       return NULL;
     }
 
-  if (!json_parser_load_from_data (parser, data, len, &local_error))
+  if (!cb_json_parser_load (parser, data, len, &local_error))
     {
       *error = api_error_new (SOUP_STATUS_BAD_REQUEST, "invalid_json", NULL,
                               _("The body is not valid JSON: %s"), local_error->message);
@@ -2921,7 +2922,7 @@ retell_response (CbBatch       *batch,
   add_int (builder, "total_task_count", cb_batch_get_counters (batch)->total);
   if (cb_batch_get_call_window (batch) != NULL)
     {
-      g_autoptr(JsonNode) window = json_from_string (cb_batch_get_call_window (batch), NULL);
+      g_autoptr(JsonNode) window = cb_json_from_string (cb_batch_get_call_window (batch), NULL);
 
       /* Retell spells the days "day". */
       if (window != NULL && JSON_NODE_HOLDS_OBJECT (window))
@@ -3663,7 +3664,7 @@ handle_action (CbApi             *self,
           ApiError *api_error = NULL;
           JsonNode *node;
 
-          if (!json_parser_load_from_data (parser, data, len, &error)
+          if (!cb_json_parser_load (parser, data, len, &error)
               || !(node = json_parser_get_root (parser)) || !JSON_NODE_HOLDS_OBJECT (node))
             {
               reply_new_error (msg, FLAVOR_V1,

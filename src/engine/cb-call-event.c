@@ -11,6 +11,7 @@
 
 #include "cb-call-event.h"
 
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -119,7 +120,7 @@ cb_call_event_set_metadata_json (CbCallEvent *self,
   self->metadata_json = g_strdup (metadata_json);
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, metadata_json, -1, NULL))
+  if (!cb_json_parser_load (parser, metadata_json, -1, NULL))
     return;
 
   root = json_parser_get_root (parser);
@@ -463,6 +464,73 @@ cb_json_parse_fast (const char *data,
   return root;
 }
 
+gboolean
+cb_json_check_depth (const char  *data,
+                     gssize       len,
+                     GError     **error)
+{
+  const char *end;
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (data == NULL)
+    return TRUE;
+
+  end = data + (len < 0 ? strlen (data) : (gsize) len);
+  for (const char *p = data; p < end; p++)
+    {
+      if (in_string)
+        {
+          if (*p == '\\')
+            p++;
+          else if (*p == '"')
+            in_string = FALSE;
+        }
+      else if (*p == '"')
+        in_string = TRUE;
+      else if (*p == '{' || *p == '[')
+        {
+          if (++depth > CB_JSON_MAX_DEPTH)
+            {
+              g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                           _("arrays and objects are nested more than %d deep (at byte %"
+                             G_GSIZE_FORMAT ")"), CB_JSON_MAX_DEPTH, (gsize) (p - data) + 1);
+              return FALSE;
+            }
+        }
+      else if ((*p == '}' || *p == ']') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
+gboolean
+cb_json_parser_load (JsonParser  *parser,
+                     const char  *data,
+                     gssize       len,
+                     GError     **error)
+{
+  g_return_val_if_fail (JSON_IS_PARSER (parser), FALSE);
+
+  return cb_json_check_depth (data, len, error)
+         && json_parser_load_from_data (parser, data, len, error);
+}
+
+JsonNode *
+cb_json_from_string (const char  *text,
+                     GError     **error)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (!cb_json_check_depth (text, -1, error))
+    return NULL;
+
+  return json_from_string (text, error);
+}
+
 JsonNode *
 cb_json_parse (const char  *data,
                gsize        len,
@@ -478,7 +546,7 @@ cb_json_parse (const char  *data,
     return root;
 
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data != NULL ? data : "", len, error))
+  if (!cb_json_parser_load (parser, data != NULL ? data : "", len, error))
     return NULL;
 
   return json_parser_steal_root (parser);

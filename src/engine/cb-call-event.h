@@ -83,6 +83,22 @@ void          cb_call_event_set_metadata_json     (CbCallEvent       *self,
  * valid or not, which the caller then hands to JsonParser. */
 JsonNode     *cb_json_parse_fast                  (const char        *data,
                                                    gsize              len);
+/* JsonParser reads arrays and objects by recursion: text nested deeper than this would
+ * overflow the stack. Every JSON that comes from outside is checked against it first. */
+#define CB_JSON_MAX_DEPTH 64
+
+/* FALSE, with a JSON_PARSER_ERROR naming the byte, when @data (@len bytes, or up to its
+ * NUL when @len is -1) nests arrays and objects more than CB_JSON_MAX_DEPTH deep. */
+gboolean      cb_json_check_depth                 (const char        *data,
+                                                   gssize             len,
+                                                   GError           **error);
+/* json_parser_load_from_data() and json_from_string(), after cb_json_check_depth(). */
+gboolean      cb_json_parser_load                 (JsonParser        *parser,
+                                                   const char        *data,
+                                                   gssize             len,
+                                                   GError           **error);
+JsonNode     *cb_json_from_string                 (const char        *text,
+                                                   GError           **error);
 /* The tree JsonParser makes of @data, or its error: by cb_json_parse_fast() when it can. */
 JsonNode     *cb_json_parse                       (const char        *data,
                                                    gsize              len,

@@ -13,6 +13,8 @@
 #include "cb-schedule.h"
 #include "cb-schedule-private.h"
 
+#include "cb-call-event.h"
+
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
@@ -532,7 +534,7 @@ cb_call_window_new_from_string (const char  *text,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, text, -1, &local_error))
+  if (!cb_json_parser_load (parser, text, -1, &local_error))
     {
       g_set_error (error, CB_CALL_WINDOW_ERROR, CB_CALL_WINDOW_ERROR_INVALID_JSON,
                    _("call_window is not valid JSON: %s"), local_error->message);

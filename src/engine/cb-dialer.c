@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cb-call-event.h"
 #include "cb-call-window.h"
 #include "cb-clock.h"
 #include "cb-phone.h"
@@ -562,7 +563,7 @@ place_claim (CbDialer        *self,
   json_object_set_string_member (metadata, CB_CALL_METADATA_ATTEMPT_ID, claim->attempt_id);
 
   if (claim->dynamic_vars != NULL)
-    vars_node = json_from_string (claim->dynamic_vars, NULL);
+    vars_node = cb_json_from_string (claim->dynamic_vars, NULL);
   if (vars_node != NULL && JSON_NODE_HOLDS_OBJECT (vars_node))
     vars = json_object_ref (json_node_get_object (vars_node));
 
@@ -965,7 +966,7 @@ lookup_cb (GObject      *object,
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   if (bytes != NULL && soup_message_get_status (msg) == SOUP_STATUS_OK)
-    root = json_from_string (g_bytes_get_data (bytes, NULL) != NULL
+    root = cb_json_from_string (g_bytes_get_data (bytes, NULL) != NULL
                                ? (const char *) g_bytes_get_data (bytes, NULL) : "", NULL);
 
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))

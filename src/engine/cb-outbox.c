@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "cb-call-event.h"
 #include "cb-clock.h"
 #include "cb-schedule.h"
 #include "cb-secrets.h"
@@ -147,7 +148,7 @@ add_json_member (JsonBuilder *builder,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
 
   json_builder_set_member_name (builder, name);
-  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL)
+  if (text != NULL && cb_json_parser_load (parser, text, -1, NULL)
       && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
   else if (empty_object)

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "cb-call-event.h"
 #include "cb-signature.h"
 
 #define MAX_CONNECTIONS 256
@@ -99,7 +100,7 @@ error_message_from_body (GBytes *body)
     return NULL;
 
   data = g_bytes_get_data (body, &len);
-  if (len == 0 || !json_parser_load_from_data (parser, data, len, NULL))
+  if (len == 0 || !cb_json_parser_load (parser, data, len, NULL))
     return NULL;
 
   root = json_parser_get_root (parser);
@@ -696,7 +697,7 @@ cb_provider_retell_parse_webhook (CbProvider  *provider,
       return NULL;
     }
 
-  if (!json_parser_load_from_data (parser, data, len, &local_error))
+  if (!cb_json_parser_load (parser, data, len, &local_error))
     {
       g_set_error (error, CB_PROVIDER_ERROR, CB_PROVIDER_ERROR_INVALID_EVENT,
                    _("The webhook body is not valid JSON: %s"), local_error->message);

@@ -11,6 +11,7 @@
 
 #include "cb-report.h"
 
+#include "cb-call-event.h"
 #include "cb-schedule.h"
 
 #include <errno.h>
@@ -470,7 +471,7 @@ variables_from_report_json (const char *text)
   JsonObject *object;
   JsonArray *columns;
 
-  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
+  if (text == NULL || !cb_json_parser_load (parser, text, -1, NULL))
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cb-call-event.h"
 #include "cb-phone.h"
 
 #define SQLITE_HEADER        "SQLite format 3"  /* + the terminating NUL: 16 bytes */
@@ -2253,7 +2254,7 @@ validate_call_window (const char  *text,
   JsonObject *object;
   JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, text, -1, &local_error))
+  if (!cb_json_parser_load (parser, text, -1, &local_error))
     {
       g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_INVALID,
                    _("The calling window is not valid JSON: %s"), local_error->message);

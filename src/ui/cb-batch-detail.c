@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "cb-call-event.h"
 #include "cb-format.h"
 #include "cb-outcome-chart.h"
 #include "cb-report.h"
@@ -307,7 +308,7 @@ format_vars (const char *json)
   const char *name;
   JsonNode *value;
 
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
+  if (json == NULL || !cb_json_parser_load (parser, json, -1, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return g_strdup ("");
 
