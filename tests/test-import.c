@@ -708,6 +708,97 @@ test_xlsx_damaged_parts (void)
   }
 }
 
+/* A few kilobytes of zip that unpack to hundreds of megabytes: refused once the text read
+ * passes 256 MB, long before memory runs out, whether it sits in the shared strings or is
+ * copied into cell after cell. */
+static void
+test_xlsx_text_limit (void)
+{
+  static const char *workbook =
+    "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+    "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+    "<sheets><sheet name=\"A\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+  static const char *rels =
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
+    "Target=\"worksheets/sheet1.xml\"/>"
+    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" "
+    "Target=\"sharedStrings.xml\"/></Relationships>";
+  static const char *names[] = { "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                                 "xl/sharedStrings.xml", "xl/worksheets/sheet1.xml", NULL };
+  g_autofree char *megabyte = g_strnfill (1000 * 1000, 'x');
+  g_autoptr(GString) sheet = g_string_new ("<worksheet><sheetData>"
+                                           "<row r=\"1\"><c t=\"s\"><v>0</v></c>"
+                                           "<c t=\"inlineStr\"><is><t>note</t></is></c></row>");
+  g_autofree char *one_string = g_strdup_printf ("<sst><si><t>phone</t></si><si><t>%s</t></si></sst>",
+                                                 megabyte);
+  g_autofree char *copies = cb_test_tmp_path ("copies.xlsx");
+  g_autoptr(GError) error = NULL;
+
+  /* One string of 1 MB, copied into 300 cells. */
+  for (guint row = 2; row < 302; row++)
+    g_string_append_printf (sheet, "<row r=\"%u\"><c t=\"inlineStr\"><is><t>+1415555%04u</t></is></c>"
+                            "<c t=\"s\"><v>1</v></c></row>", row, row);
+  g_string_append (sheet, "</sheetData></worksheet>");
+  {
+    const char *contents[] = { workbook, rels, one_string, sheet->str, NULL };
+
+    write_zip (copies, names, contents);
+  }
+  g_assert_null (cb_import_file (copies, &us, NULL, &error));
+  g_assert_error (error, CB_IMPORT_ERROR, CB_IMPORT_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==,
+                   "“copies.xlsx” unpacks to more than 256.0\u00a0MB of text: split it into smaller files");
+  g_clear_error (&error);
+
+  /* The same 1 MB, 300 times over in the shared strings themselves, in 3 runs each. */
+  {
+    g_autofree char *many = cb_test_tmp_path ("many-strings.xlsx");
+    g_autoptr(GString) sst = g_string_new ("<sst><si><t>phone</t></si>");
+    const char *small_sheet = "<worksheet><sheetData><row r=\"1\"><c t=\"s\"><v>0</v></c></row>"
+                              "<row r=\"2\"><c><v>4155550100</v></c></row></sheetData></worksheet>";
+
+    for (guint i = 0; i < 300; i++)
+      g_string_append_printf (sst, "<si><r><t>%s</t></r><r><t>%s</t></r><r><t>%s</t></r></si>",
+                              megabyte + 1000 * 1000 / 3 * 2, megabyte + 1000 * 1000 / 3 * 2,
+                              megabyte + 1000 * 1000 / 3 * 2);
+    g_string_append (sst, "</sst>");
+    {
+      const char *contents[] = { workbook, rels, sst->str, small_sheet, NULL };
+
+      write_zip (many, names, contents);
+    }
+    g_assert_null (cb_import_file (many, &us, NULL, &error));
+    g_assert_error (error, CB_IMPORT_ERROR, CB_IMPORT_ERROR_TOO_LARGE);
+    g_assert_cmpstr (error->message, ==,
+                     "“many-strings.xlsx” unpacks to more than 256.0\u00a0MB of text: split it into "
+                     "smaller files");
+    g_clear_error (&error);
+  }
+
+  /* Under the limit, the same strings are read. */
+  {
+    g_autofree char *fine = cb_test_tmp_path ("fine.xlsx");
+    g_autoptr(GString) small = g_string_new ("<worksheet><sheetData>"
+                                             "<row r=\"1\"><c t=\"s\"><v>0</v></c>"
+                                             "<c t=\"inlineStr\"><is><t>note</t></is></c></row>");
+    g_autoptr(CbImportReport) report = NULL;
+
+    for (guint row = 2; row < 12; row++)
+      g_string_append_printf (small, "<row r=\"%u\"><c t=\"inlineStr\"><is><t>+1415555%04u</t></is></c>"
+                              "<c t=\"s\"><v>1</v></c></row>", row, row);
+    g_string_append (small, "</sheetData></worksheet>");
+    {
+      const char *contents[] = { workbook, rels, one_string, small->str, NULL };
+
+      write_zip (fine, names, contents);
+    }
+    report = cb_import_file (fine, &us, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (cb_import_report_get_rows (report), ==, 10);
+  }
+}
+
 /* Options */
 
 static void
@@ -1207,6 +1298,7 @@ main (int    argc,
   g_test_add_func ("/import/xlsx/strings", test_xlsx_strings);
   g_test_add_func ("/import/xlsx/dates", test_xlsx_dates);
   g_test_add_func ("/import/xlsx/damaged-parts", test_xlsx_damaged_parts);
+  g_test_add_func ("/import/xlsx/text-limit", test_xlsx_text_limit);
   g_test_add_func ("/import/xls", test_xls);
   g_test_add_func ("/import/errors", test_errors);
   g_test_add_func ("/import/errors-bytes", test_errors_bytes);

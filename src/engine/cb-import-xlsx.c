@@ -41,6 +41,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GsfInput, g_object_unref)
 /* Excel's last row. */
 #define MAX_ROW 1048576
 
+/* A few megabytes of zip can unpack to gigabytes of text, and every string read is held in
+ * memory: the shared strings and the cells handed on may add up to this much, which is
+ * more than 2 KB for each of 100,000 recipients. */
+#define MAX_TEXT_BYTES (256 * 1000 * 1000)
+
 typedef enum
 {
   DATE_KIND_NONE,
@@ -82,7 +87,27 @@ typedef struct
   xmlTextReaderPtr  sheet;
   gboolean          done;
   guint             last_row;
+  gsize             text_bytes;       /* held by shared_strings and handed on in cells */
 } CbXlsxReader;
+
+/* FALSE, with an error, when @more bytes of text on top of what the reader holds would pass
+ * MAX_TEXT_BYTES. */
+static gboolean
+text_fits (CbXlsxReader  *self,
+           gsize          more,
+           GError       **error)
+{
+  g_autofree char *limit = NULL;
+
+  if (more <= MAX_TEXT_BYTES - self->text_bytes)
+    return TRUE;
+
+  limit = g_format_size (MAX_TEXT_BYTES);
+  g_set_error (error, CB_IMPORT_ERROR, CB_IMPORT_ERROR_TOO_LARGE,
+               _("“%s” unpacks to more than %s of text: split it into smaller files"),
+               self->parent.display_name, limit);
+  return FALSE;
+}
 
 static int
 part_read (void *context,
@@ -483,6 +508,7 @@ read_shared_strings (CbXlsxReader  *self,
         case XML_READER_TYPE_END_ELEMENT:
           if (is_element (reader, "si") && in_si)
             {
+              self->text_bytes += text->len;
               g_ptr_array_add (self->shared_strings, g_strndup (text->str, text->len));
               in_si = FALSE;
               t_depth = rph_depth = 0;
@@ -498,7 +524,15 @@ read_shared_strings (CbXlsxReader  *self,
         case XML_READER_TYPE_WHITESPACE:
         case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
           if (in_si && t_depth > 0 && rph_depth == 0)
-            g_string_append (text, (const char *)xmlTextReaderConstValue (reader));
+            {
+              g_string_append (text, (const char *)xmlTextReaderConstValue (reader));
+              if (!text_fits (self, text->len, error))
+                {
+                  xmlFreeTextReader (reader);
+                  part_io_free (io);
+                  return FALSE;
+                }
+            }
           break;
 
         default:
@@ -937,6 +971,17 @@ cb_xlsx_reader_next_row (CbRowReader  *reader,
                   cb_import_set_encoding_error (error, self->parent.display_name, row);
                   return CB_ROW_READER_ERROR;
                 }
+              if (value != NULL)
+                {
+                  gsize len = strlen (value);
+
+                  if (!text_fits (self, len, error))
+                    {
+                      g_free (value);
+                      return CB_ROW_READER_ERROR;
+                    }
+                  self->text_bytes += len;
+                }
               put_cell (self, cells, column, value);
               in_cell = FALSE;
             }
@@ -963,7 +1008,11 @@ cb_xlsx_reader_next_row (CbRowReader  *reader,
                 type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE))
         {
           if (in_value || (t_depth > 0 && rph_depth == 0))
-            g_string_append (text, (const char *)xmlTextReaderConstValue (self->sheet));
+            {
+              g_string_append (text, (const char *)xmlTextReaderConstValue (self->sheet));
+              if (!text_fits (self, text->len, error))
+                return CB_ROW_READER_ERROR;
+            }
         }
     }
 
