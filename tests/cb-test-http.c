@@ -149,3 +149,81 @@ cb_test_spin (guint ms)
 
   cb_test_wait_until (deadline_passed, &deadline, ms / 1000 + 5);
 }
+
+/* Plain sockets */
+
+typedef struct
+{
+  GString  *received;
+  gboolean  done;
+  guint8    buffer[4096];
+} RawRead;
+
+static void
+raw_read_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RawRead *read = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
+
+  if (n <= 0)
+    {
+      read->done = TRUE;
+      return;
+    }
+
+  g_string_append_len (read->received, (const char *) read->buffer, n);
+  g_input_stream_read_async (G_INPUT_STREAM (object), read->buffer, sizeof read->buffer,
+                             G_PRIORITY_DEFAULT, NULL, raw_read_cb, read);
+}
+
+static void
+raw_written_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  /* The server may close while the client still writes: that is the point. */
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+raw_done (gpointer data)
+{
+  return ((RawRead *) data)->done;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+char *
+cb_test_raw_exchange (guint16  port,
+                      GBytes  *request_bytes)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  RawRead read = { 0 };
+  gboolean written = FALSE;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  g_assert_no_error (error);
+
+  read.received = g_string_new (NULL);
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                             read.buffer, sizeof read.buffer, G_PRIORITY_DEFAULT, NULL,
+                             raw_read_cb, &read);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                   g_bytes_get_data (request_bytes, NULL),
+                                   g_bytes_get_size (request_bytes), G_PRIORITY_DEFAULT, NULL,
+                                   raw_written_cb, &written);
+  cb_test_wait_until (flag_set, &written, 30);
+  g_socket_shutdown (g_socket_connection_get_socket (connection), FALSE, TRUE, NULL);
+  cb_test_wait_until (raw_done, &read, 30);
+
+  return g_string_free (read.received, FALSE);
+}

@@ -37,6 +37,11 @@ void            cb_test_response_free (CbTestResponse *response);
 void            cb_test_wait_until    (gboolean      (*done) (gpointer data),
                                        gpointer        data,
                                        guint           timeout_s);
+/* Writes @request on a plain socket to 127.0.0.1:@port and returns all the server sent
+ * back until it closed: for answers a client library would not read, such as a refusal
+ * written while the request's body is still being sent. */
+char           *cb_test_raw_exchange  (guint16         port,
+                                       GBytes         *request);
 /* Iterates the default main context for @ms milliseconds. */
 void            cb_test_spin          (guint           ms);
 

@@ -1006,84 +1006,14 @@ test_multipart (Fixture       *f,
 
 /* Limits */
 
-typedef struct
-{
-  GString  *received;
-  gboolean  done;
-  guint8    buffer[4096];
-} RawRead;
-
+/* The status line of a refusal written straight on the connection. */
 static void
-raw_read_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+assert_payload_too_large (const char *answer)
 {
-  RawRead *read = user_data;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
+  g_autofree char *line = g_strdup_printf ("HTTP/1.1 %u %s\r\n", SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                                           soup_status_get_phrase (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE));
 
-  if (n <= 0)
-    {
-      read->done = TRUE;
-      return;
-    }
-
-  g_string_append_len (read->received, (const char *) read->buffer, n);
-  g_input_stream_read_async (G_INPUT_STREAM (object), read->buffer, sizeof read->buffer,
-                             G_PRIORITY_DEFAULT, NULL, raw_read_cb, read);
-}
-
-static void
-raw_written_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  /* The server may close while the client still writes: that is the point. */
-  g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-raw_done (gpointer data)
-{
-  return ((RawRead *) data)->done;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* Writes @request on a plain socket and returns all the server sent back until it closed. */
-static char *
-raw_exchange (Fixture *f,
-              GBytes  *request_bytes)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
-  RawRead read = { 0 };
-  gboolean written = FALSE;
-
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1",
-                                                cb_http_server_get_port (
-                                                  cb_engine_get_http_server (f->engine)),
-                                                NULL, &error);
-  g_assert_no_error (error);
-
-  read.received = g_string_new (NULL);
-  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
-                             read.buffer, sizeof read.buffer, G_PRIORITY_DEFAULT, NULL,
-                             raw_read_cb, &read);
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
-                                   g_bytes_get_data (request_bytes, NULL),
-                                   g_bytes_get_size (request_bytes), G_PRIORITY_DEFAULT, NULL,
-                                   raw_written_cb, &written);
-  cb_test_wait_until (flag_set, &written, 30);
-  g_socket_shutdown (g_socket_connection_get_socket (connection), FALSE, TRUE, NULL);
-  cb_test_wait_until (raw_done, &read, 30);
-
-  return g_string_free (read.received, FALSE);
+  g_assert_true (g_str_has_prefix (answer, line));
 }
 
 static void
@@ -1104,9 +1034,9 @@ test_limits (Fixture       *f,
                       "{\"name\":\"big\",");
   {
     g_autoptr(GBytes) bytes = g_string_free_to_bytes (raw);
-    answer = raw_exchange (f, bytes);
+    answer = cb_test_raw_exchange (cb_http_server_get_port (cb_engine_get_http_server (f->engine)), bytes);
   }
-  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 413 Payload Too Large\r\n"));
+  assert_payload_too_large (answer);
   g_assert_nonnull (strstr (answer, "Connection: close\r\n"));
   g_assert_true (g_str_has_suffix (answer,
                                    "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"The "
@@ -1130,9 +1060,9 @@ test_limits (Fixture       *f,
     }
   {
     g_autoptr(GBytes) bytes = g_string_free_to_bytes (raw);
-    answer = raw_exchange (f, bytes);
+    answer = cb_test_raw_exchange (cb_http_server_get_port (cb_engine_get_http_server (f->engine)), bytes);
   }
-  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 413 Payload Too Large\r\n"));
+  assert_payload_too_large (answer);
   g_assert_nonnull (strstr (answer, "\"code\":\"payload_too_large\""));
   g_clear_pointer (&answer, g_free);
 

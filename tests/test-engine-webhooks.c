@@ -14,6 +14,7 @@
 #include "cb-provider-retell.h"
 #include "cb-signature.h"
 #include "cb-store-dialer.h"
+#include "cb-test-http.h"
 #include "cb-test-util.h"
 
 #define SIM_KEY "test-sim-key-webhooks"
@@ -538,6 +539,27 @@ test_refused (Fixture       *f,
 
     g_assert_cmpuint (post (f, "/webhooks/sim", deep, sig, &answer), ==, 400);
     g_assert_nonnull (strstr (answer, "nested more than 64 deep (at byte 65)"));
+    g_assert_cmpuint (post (f, "/webhooks/sim", body, stale, NULL), ==, 401);
+    after = snapshot (f);
+    g_assert_cmpstr (after, ==, before);
+  }
+
+  /* Larger than any event: refused from its Content-Length, before the body is read. */
+  {
+    g_autofree char *head = g_strdup_printf ("POST /webhooks/sim HTTP/1.1\r\n"
+                                             "Host: 127.0.0.1\r\n"
+                                             "Content-Type: application/json\r\n"
+                                             "Content-Length: %u\r\n\r\n{\"event\":",
+                                             CB_WEBHOOK_RECEIVER_MAX_BODY_BYTES + 1);
+    g_autoptr(GBytes) request = g_bytes_new (head, strlen (head));
+    guint16 port = cb_http_server_get_port (cb_engine_get_http_server (f->engine));
+    g_autofree char *answer = cb_test_raw_exchange (port, request);
+    g_autofree char *after = NULL;
+
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 413 "));
+    g_assert_true (g_str_has_suffix (answer, "\r\n\r\n{\"error\":{\"code\":\"payload_too_large\","
+                                     "\"message\":\"The webhook is larger than the limit of "
+                                     "16.0\u00a0MB\",\"details\":null}}"));
     g_assert_cmpuint (post (f, "/webhooks/sim", body, stale, NULL), ==, 401);
     after = snapshot (f);
     g_assert_cmpstr (after, ==, before);

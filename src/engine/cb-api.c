@@ -34,10 +34,6 @@
 #define DEFAULT_CONCURRENCY 10
 /* How many columns CB_STORE_BATCH_COLUMNS names. */
 #define CB_API_BATCH_N_COLUMNS 26
-/* After refusing a body that is too large: how long the connection may still drain what the
- * client already sent, so that closing it does not reset the answer away. */
-#define LINGER_MS           1000
-#define LINGER_MAX_BYTES    (1024 * 1024)
 
 static const char sample_csv[] =
   "phone,first_name,appointment_date\n"
@@ -459,75 +455,6 @@ too_many_error (CbApi *self,
                         count, max_recipients (self));
 }
 
-/* Refusing a body while it arrives: the connection is taken from libsoup, the answer written
- * with "Connection: close", and the rest of the body is not read (beyond a short drain). */
-
-typedef struct
-{
-  GIOStream *stream;
-  GSocket   *socket;
-  char      *response;
-  gsize      drained;
-  gint64     deadline;
-  guint8     buffer[16 * 1024];
-} Refusal;
-
-static void
-refusal_free (Refusal *refusal)
-{
-  g_io_stream_close (refusal->stream, NULL, NULL);
-  g_clear_object (&refusal->stream);
-  g_clear_object (&refusal->socket);
-  g_free (refusal->response);
-  g_free (refusal);
-}
-
-static void
-refusal_drained_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Refusal *refusal = user_data;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
-
-  if (n > 0)
-    refusal->drained += n;
-
-  if (n <= 0 || refusal->drained >= LINGER_MAX_BYTES
-      || g_get_monotonic_time () >= refusal->deadline)
-    {
-      refusal_free (refusal);
-      return;
-    }
-
-  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream),
-                             refusal->buffer, sizeof refusal->buffer, G_PRIORITY_DEFAULT, NULL,
-                             refusal_drained_cb, refusal);
-}
-
-static void
-refusal_written_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Refusal *refusal = user_data;
-
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL))
-    {
-      refusal_free (refusal);
-      return;
-    }
-
-  g_output_stream_flush (G_OUTPUT_STREAM (object), NULL, NULL);
-  if (refusal->socket != NULL)
-    g_socket_shutdown (refusal->socket, FALSE, TRUE, NULL);
-
-  refusal->deadline = g_get_monotonic_time () + LINGER_MS * 1000;
-  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream),
-                             refusal->buffer, sizeof refusal->buffer, G_PRIORITY_DEFAULT, NULL,
-                             refusal_drained_cb, refusal);
-}
-
 static Flavor
 flavor_for_path (const char *path)
 {
@@ -547,57 +474,13 @@ is_api_path (const char *path)
 }
 
 static void
-refuse_now (CbApi             *self,
-            SoupServerMessage *msg)
-{
-  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
-  g_autoptr(ApiError) error = too_large_error (self);
-  g_autofree char *body = error_body (flavor_for_path (path), error);
-  GSocket *socket = soup_server_message_get_socket (msg);
-  Refusal *refusal = g_new0 (Refusal, 1);
-
-  if (socket != NULL)
-    refusal->socket = g_object_ref (socket);
-  refusal->stream = soup_server_message_steal_connection (msg);
-  refusal->response = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\n"
-                                       "Content-Type: application/json\r\n"
-                                       "Content-Length: %zu\r\n"
-                                       "Connection: close\r\n"
-                                       "\r\n"
-                                       "%s",
-                                       strlen (body), body);
-
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
-                                   refusal->response, strlen (refusal->response),
-                                   G_PRIORITY_DEFAULT, NULL, refusal_written_cb, refusal);
-}
-
-static void
-got_chunk_cb (SoupServerMessage *msg,
-              GBytes            *chunk,
-              gpointer           user_data)
-{
-  CbApi *self = user_data;
-  guint64 *received = g_object_get_data (G_OBJECT (msg), "cb-api-received");
-
-  g_assert (received != NULL);
-
-  *received += g_bytes_get_size (chunk);
-  if (*received > max_body_bytes (self))
-    {
-      g_signal_handlers_disconnect_by_func (msg, got_chunk_cb, self);
-      refuse_now (self, msg);
-    }
-}
-
-static void
 got_headers_cb (SoupServerMessage *msg,
                 gpointer           user_data)
 {
   CbApi *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
-  SoupEncoding encoding;
+  g_autoptr(ApiError) error = NULL;
+  g_autofree char *body = NULL;
 
   if (!is_api_path (path))
     return;
@@ -606,19 +489,10 @@ got_headers_cb (SoupServerMessage *msg,
   if (!is_authorized (self, msg, flavor_for_path (path)))
     soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
 
-  encoding = soup_message_headers_get_encoding (headers);
-  if (encoding == SOUP_ENCODING_CONTENT_LENGTH
-      && (guint64) soup_message_headers_get_content_length (headers) > max_body_bytes (self))
-    {
-      refuse_now (self, msg);
-      return;
-    }
-
-  if (encoding != SOUP_ENCODING_CONTENT_LENGTH && encoding != SOUP_ENCODING_NONE)
-    {
-      g_object_set_data_full (G_OBJECT (msg), "cb-api-received", g_new0 (guint64, 1), g_free);
-      g_signal_connect_object (msg, "got-chunk", G_CALLBACK (got_chunk_cb), self, 0);
-    }
+  error = too_large_error (self);
+  body = error_body (flavor_for_path (path), error);
+  cb_http_server_limit_body (msg, max_body_bytes (self), SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                             body);
 }
 
 static void

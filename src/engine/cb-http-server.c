@@ -27,6 +27,10 @@
  * and unwatched, sets the watches up.
  */
 
+/* After refusing a body that is too large: how long the connection may still drain what the
+ * client already sent, so that closing it does not reset the answer away. */
+#define LINGER_MS           1000
+#define LINGER_MAX_BYTES    (1024 * 1024)
 #define IDLE_WATCH_AFTER_MS 25
 #define IDLE_SWEEP_MS       50
 
@@ -209,20 +213,16 @@ cb_http_server_reply_json (SoupServerMessage *msg,
                                     json, strlen (json));
 }
 
-void
-cb_http_server_reply_error (SoupServerMessage *msg,
-                            guint              status,
-                            const char        *code,
-                            const char        *message)
+char *
+cb_http_server_error_json (const char *code,
+                           const char *message)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
-  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
-  g_return_if_fail (code != NULL);
-  g_return_if_fail (message != NULL);
+  g_return_val_if_fail (code != NULL, NULL);
+  g_return_val_if_fail (message != NULL, NULL);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
@@ -238,8 +238,188 @@ cb_http_server_reply_error (SoupServerMessage *msg,
 
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
+  return json_generator_to_data (generator, NULL);
+}
+
+void
+cb_http_server_reply_error (SoupServerMessage *msg,
+                            guint              status,
+                            const char        *code,
+                            const char        *message)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+
+  text = cb_http_server_error_json (code, message);
   cb_http_server_reply_json (msg, status, text);
+}
+
+/* Refusing a body while it arrives: the connection is taken from libsoup, the answer written
+ * with "Connection: close", and the rest of the body is not read (beyond a short drain). */
+
+typedef struct
+{
+  GIOStream *stream;
+  GSocket   *socket;
+  char      *response;
+  gsize      drained;
+  gint64     deadline;
+  guint8     buffer[16 * 1024];
+} Refusal;
+
+static void
+refusal_free (Refusal *refusal)
+{
+  g_io_stream_close (refusal->stream, NULL, NULL);
+  g_clear_object (&refusal->stream);
+  g_clear_object (&refusal->socket);
+  g_free (refusal->response);
+  g_free (refusal);
+}
+
+static void
+refusal_drained_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
+
+  if (n > 0)
+    refusal->drained += n;
+
+  if (n <= 0 || refusal->drained >= LINGER_MAX_BYTES
+      || g_get_monotonic_time () >= refusal->deadline)
+    {
+      refusal_free (refusal);
+      return;
+    }
+
+  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream),
+                             refusal->buffer, sizeof refusal->buffer, G_PRIORITY_DEFAULT, NULL,
+                             refusal_drained_cb, refusal);
+}
+
+static void
+refusal_written_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL))
+    {
+      refusal_free (refusal);
+      return;
+    }
+
+  g_output_stream_flush (G_OUTPUT_STREAM (object), NULL, NULL);
+  if (refusal->socket != NULL)
+    g_socket_shutdown (refusal->socket, FALSE, TRUE, NULL);
+
+  refusal->deadline = g_get_monotonic_time () + LINGER_MS * 1000;
+  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream),
+                             refusal->buffer, sizeof refusal->buffer, G_PRIORITY_DEFAULT, NULL,
+                             refusal_drained_cb, refusal);
+}
+
+void
+cb_http_server_refuse_now (SoupServerMessage *msg,
+                           guint              status,
+                           const char        *json)
+{
+  GSocket *socket;
+  Refusal *refusal;
+
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+  g_return_if_fail (json != NULL);
+
+  socket = soup_server_message_get_socket (msg);
+  refusal = g_new0 (Refusal, 1);
+  if (socket != NULL)
+    refusal->socket = g_object_ref (socket);
+  refusal->stream = soup_server_message_steal_connection (msg);
+  refusal->response = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                                       "Content-Type: application/json\r\n"
+                                       "Content-Length: %zu\r\n"
+                                       "Connection: close\r\n"
+                                       "\r\n"
+                                       "%s",
+                                       status, soup_status_get_phrase (status), strlen (json), json);
+
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
+                                   refusal->response, strlen (refusal->response),
+                                   G_PRIORITY_DEFAULT, NULL, refusal_written_cb, refusal);
+}
+
+typedef struct
+{
+  guint64  max_bytes;
+  guint64  received;
+  guint    status;
+  char    *json;
+} BodyLimit;
+
+static void
+body_limit_free (gpointer  data,
+                 GClosure *closure)
+{
+  BodyLimit *limit = data;
+
+  g_free (limit->json);
+  g_free (limit);
+}
+
+static void
+limit_chunk_cb (SoupServerMessage *msg,
+                GBytes            *chunk,
+                gpointer           user_data)
+{
+  BodyLimit *limit = user_data;
+  g_autofree char *json = NULL;
+  guint status;
+
+  limit->received += g_bytes_get_size (chunk);
+  if (limit->received <= limit->max_bytes)
+    return;
+
+  status = limit->status;
+  json = g_strdup (limit->json);
+  g_signal_handlers_disconnect_by_func (msg, limit_chunk_cb, limit);
+  cb_http_server_refuse_now (msg, status, json);
+}
+
+void
+cb_http_server_limit_body (SoupServerMessage *msg,
+                           guint64            max_bytes,
+                           guint              status,
+                           const char        *json)
+{
+  SoupMessageHeaders *headers;
+  SoupEncoding encoding;
+  BodyLimit *limit;
+
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+  g_return_if_fail (json != NULL);
+
+  headers = soup_server_message_get_request_headers (msg);
+  encoding = soup_message_headers_get_encoding (headers);
+  if (encoding == SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      if ((guint64) soup_message_headers_get_content_length (headers) > max_bytes)
+        cb_http_server_refuse_now (msg, status, json);
+      return;
+    }
+
+  if (encoding == SOUP_ENCODING_NONE)
+    return;
+
+  limit = g_new0 (BodyLimit, 1);
+  limit->max_bytes = max_bytes;
+  limit->status = status;
+  limit->json = g_strdup (json);
+  g_signal_connect_data (msg, "got-chunk", G_CALLBACK (limit_chunk_cb), limit, body_limit_free, 0);
 }
 
 static void

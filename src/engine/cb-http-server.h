@@ -45,8 +45,24 @@ void          cb_http_server_add_handler      (CbHttpServer       *self,
 /* Connections the server holds open right now. */
 guint         cb_http_server_get_n_connections (CbHttpServer      *self);
 
+/* Refuses @msg at once with @status and the JSON @json: its connection is taken from
+ * libsoup, the answer written with "Connection: close", and the rest of the body is not
+ * read (beyond a short drain, so that closing does not reset the answer away). */
+void          cb_http_server_refuse_now       (SoupServerMessage  *msg,
+                                               guint               status,
+                                               const char         *json);
+/* For a "got-headers" handler: refuses @msg as cb_http_server_refuse_now() does as soon as
+ * its body is known to pass @max_bytes, from its Content-Length or while its chunks
+ * arrive. */
+void          cb_http_server_limit_body       (SoupServerMessage  *msg,
+                                               guint64             max_bytes,
+                                               guint               status,
+                                               const char         *json);
+
 /* Helpers for handlers: a JSON body, and SPEC §5's error shape
- * {"error":{"code":…,"message":…}}. */
+ * {"error":{"code":…,"message":…,"details":null}}. */
+char         *cb_http_server_error_json       (const char         *code,
+                                               const char         *message);
 void          cb_http_server_reply_json       (SoupServerMessage  *msg,
                                                guint               status,
                                                const char         *json);

@@ -527,6 +527,33 @@ webhook_cb (SoupServer        *server,
     self->flush_source = g_idle_add_full (FLUSH_PRIORITY, flush_cb, self, NULL);
 }
 
+static void
+got_headers_cb (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+  g_autofree char *limit = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *json = NULL;
+
+  if (!g_str_has_prefix (path, "/webhooks/"))
+    return;
+
+  limit = g_format_size (CB_WEBHOOK_RECEIVER_MAX_BODY_BYTES);
+  message = g_strdup_printf (_("The webhook is larger than the limit of %s"), limit);
+  json = cb_http_server_error_json ("payload_too_large", message);
+  cb_http_server_limit_body (msg, CB_WEBHOOK_RECEIVER_MAX_BODY_BYTES,
+                             SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, json);
+}
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), NULL);
+}
+
 void
 cb_webhook_receiver_attach (CbWebhookReceiver *self,
                             CbHttpServer      *server)
@@ -536,6 +563,8 @@ cb_webhook_receiver_attach (CbWebhookReceiver *self,
 
   cb_http_server_add_handler (server, "/webhooks", webhook_cb,
                               g_object_ref (self), g_object_unref);
+  g_signal_connect (cb_http_server_get_soup_server (server), "request-started",
+                    G_CALLBACK (request_started_cb), NULL);
 }
 
 gboolean

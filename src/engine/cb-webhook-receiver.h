@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 
 #define CB_TYPE_WEBHOOK_RECEIVER (cb_webhook_receiver_get_type ())
 
+/* A webhook body larger than this is refused with 413 before it is read: a provider's
+ * largest event, a long call's transcript with its word timings, is a few megabytes. */
+#define CB_WEBHOOK_RECEIVER_MAX_BODY_BYTES (16 * 1000 * 1000)
+
 G_DECLARE_FINAL_TYPE (CbWebhookReceiver, cb_webhook_receiver, CB, WEBHOOK_RECEIVER, GObject)
 
 /* The providers that may have sent a webhook to /webhooks/@name (a provider kind such as
@@ -32,7 +36,8 @@ CbWebhookReceiver *cb_webhook_receiver_new      (CbStore                 *store,
                                                  CbWebhookProviderLookup  lookup,
                                                  gpointer                 user_data,
                                                  GDestroyNotify           destroy);
-/* Serves POST /webhooks/{provider} on @server. */
+/* Serves POST /webhooks/{provider} on @server, and refuses larger bodies than
+ * CB_WEBHOOK_RECEIVER_MAX_BODY_BYTES there. */
 void               cb_webhook_receiver_attach   (CbWebhookReceiver       *self,
                                                  CbHttpServer            *server);
 /* The path every event goes through, webhook or poll: stores @event under its key unless
