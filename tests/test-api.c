@@ -695,6 +695,8 @@ test_create_errors (Fixture       *f,
   } cases[] = {
     { "{\"name\":", 400, "invalid_json", NULL, NULL },
     { "[1,2]", 400, "invalid_json", "The body must be a JSON object.", NULL },
+    { "{\"name\":\"x\"} {}", 400, "invalid_json",
+      "The body is not valid JSON: unexpected text after the end (at byte 14)", NULL },
     { "", 400, "invalid_json", "The request has no body: send a JSON object.", NULL },
     { "{\"agent_id\":\"agent_demo\",\"recipients\":[{\"phone\":\"+12122021000\"}]}",
       400, "invalid_field", "name is required", "name" },

@@ -314,7 +314,7 @@ test_parse_not_json (void)
     g_assert_null (cb_call_window_new_from_string ("{\"windows\":[{\"start\":1,\"end\":2}]} {}",
                                                    &error));
     g_assert_error (error, CB_CALL_WINDOW_ERROR, CB_CALL_WINDOW_ERROR_INVALID_JSON);
-    g_assert_cmpstr (error->message, ==, "call_window is not valid JSON: unexpected text after the end");
+    g_assert_cmpstr (error->message, ==, "call_window is not valid JSON: unexpected text after the end (at byte 35)");
     g_clear_error (&error);
     g_assert_null (cb_call_window_new_from_string ("", &error));
     g_assert_error (error, CB_CALL_WINDOW_ERROR, CB_CALL_WINDOW_ERROR_INVALID_JSON);

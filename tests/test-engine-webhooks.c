@@ -263,7 +263,6 @@ test_fast_json (void)
     "[1,]",
     "{\"a\" 1}",
     "{\"a\":1}x",
-    "{\"a\":1} {}",
     "{\"a\":\"tab\there\"}",
     "{\"a\":\"\xff\"}",
     "{\"a\":\"\\x\"}",
@@ -349,9 +348,10 @@ test_fast_json (void)
 /* Bodies the fast reader takes and bodies it leaves to JsonParser are stored alike: what
  * the provider's own parse says. */
 /* Text nested deeper than CB_JSON_MAX_DEPTH never reaches JsonParser, whose recursion it
- * would run out of stack: it is refused with the byte where it went too deep. */
+ * would run out of stack, nor does a second value, which JsonParser would drop: each is
+ * refused with the byte where it went wrong. */
 static void
-test_json_depth (void)
+test_json_text (void)
 {
   g_autofree char *open = g_strnfill (CB_JSON_MAX_DEPTH, '[');
   g_autofree char *close = g_strnfill (CB_JSON_MAX_DEPTH, ']');
@@ -362,7 +362,7 @@ test_json_depth (void)
   g_autofree char *huge_open = g_strnfill (1000000, '[');
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (cb_json_check_depth (deepest, -1, &error));
+  g_assert_true (cb_json_check_text (deepest, -1, &error));
   g_assert_no_error (error);
   {
     g_autoptr(JsonNode) node = cb_json_parse (deepest, strlen (deepest), &error);
@@ -371,13 +371,13 @@ test_json_depth (void)
     g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
   }
 
-  g_assert_false (cb_json_check_depth (too_deep, -1, &error));
+  g_assert_false (cb_json_check_text (too_deep, -1, &error));
   g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
   g_assert_cmpstr (error->message, ==, "arrays and objects are nested more than 64 deep (at byte 69)");
   g_clear_error (&error);
 
   /* Only @len bytes are read: cut before the bracket that went too deep, it passes. */
-  g_assert_true (cb_json_check_depth (too_deep, 68, &error));
+  g_assert_true (cb_json_check_text (too_deep, 68, &error));
   g_assert_no_error (error);
 
   /* Brackets inside a string, after an escaped quote, do not count. */
@@ -386,6 +386,26 @@ test_json_depth (void)
 
     g_assert_no_error (error);
     g_assert_nonnull (node);
+  }
+
+  /* JsonParser takes "{} {}" as "{}": refused here, wherever the second value starts. */
+  {
+    static const struct { const char *text; const char *message; } second[] = {
+      { "{\"a\":1} {\"b\":2}", "unexpected text after the end (at byte 9)" },
+      { "[1][2]", "unexpected text after the end (at byte 4)" },
+      { "{\"a\":\"}\"}\n\n[]", "unexpected text after the end (at byte 12)" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (second); i++)
+      {
+        g_autoptr(JsonParser) parser = json_parser_new ();
+
+        g_assert_true (json_parser_load_from_data (parser, second[i].text, -1, NULL));
+        g_assert_null (cb_json_parse (second[i].text, strlen (second[i].text), &error));
+        g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE);
+        g_assert_cmpstr (error->message, ==, second[i].message);
+        g_clear_error (&error);
+      }
   }
 
   /* A million brackets: an error, not a crash, through every entry point. */
@@ -1097,7 +1117,7 @@ main (int   argc,
   g_test_add ("/engine/webhooks/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
   g_test_add ("/engine/webhooks/once", Fixture, NULL, fixture_setup, test_once, fixture_teardown);
   g_test_add_func ("/engine/webhooks/fast-json", test_fast_json);
-  g_test_add_func ("/engine/webhooks/json-depth", test_json_depth);
+  g_test_add_func ("/engine/webhooks/json-text", test_json_text);
   g_test_add ("/engine/webhooks/body-forms", Fixture, NULL, fixture_setup, test_body_forms,
               fixture_teardown);
   g_test_add ("/engine/webhooks/out-of-order", Fixture, NULL, fixture_setup, test_out_of_order,

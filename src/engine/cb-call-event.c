@@ -465,13 +465,14 @@ cb_json_parse_fast (const char *data,
 }
 
 gboolean
-cb_json_check_depth (const char  *data,
-                     gssize       len,
-                     GError     **error)
+cb_json_check_text (const char  *data,
+                    gssize       len,
+                    GError     **error)
 {
   const char *end;
   guint depth = 0;
   gboolean in_string = FALSE;
+  gboolean closed = FALSE;
 
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -492,6 +493,13 @@ cb_json_check_depth (const char  *data,
         in_string = TRUE;
       else if (*p == '{' || *p == '[')
         {
+          if (depth == 0 && closed)
+            {
+              g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                           _("unexpected text after the end (at byte %" G_GSIZE_FORMAT ")"),
+                           (gsize) (p - data) + 1);
+              return FALSE;
+            }
           if (++depth > CB_JSON_MAX_DEPTH)
             {
               g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
@@ -500,8 +508,8 @@ cb_json_check_depth (const char  *data,
               return FALSE;
             }
         }
-      else if ((*p == '}' || *p == ']') && depth > 0)
-        depth--;
+      else if ((*p == '}' || *p == ']') && depth > 0 && --depth == 0)
+        closed = TRUE;
     }
 
   return TRUE;
@@ -515,7 +523,7 @@ cb_json_parser_load (JsonParser  *parser,
 {
   g_return_val_if_fail (JSON_IS_PARSER (parser), FALSE);
 
-  return cb_json_check_depth (data, len, error)
+  return cb_json_check_text (data, len, error)
          && json_parser_load_from_data (parser, data, len, error);
 }
 
@@ -525,7 +533,7 @@ cb_json_from_string (const char  *text,
 {
   g_return_val_if_fail (text != NULL, NULL);
 
-  if (!cb_json_check_depth (text, -1, error))
+  if (!cb_json_check_text (text, -1, error))
     return NULL;
 
   return json_from_string (text, error);

@@ -88,11 +88,12 @@ JsonNode     *cb_json_parse_fast                  (const char        *data,
 #define CB_JSON_MAX_DEPTH 64
 
 /* FALSE, with a JSON_PARSER_ERROR naming the byte, when @data (@len bytes, or up to its
- * NUL when @len is -1) nests arrays and objects more than CB_JSON_MAX_DEPTH deep. */
-gboolean      cb_json_check_depth                 (const char        *data,
+ * NUL when @len is -1) nests arrays and objects more than CB_JSON_MAX_DEPTH deep, or holds a
+ * second object or array after the first, which JsonParser would silently ignore ("{} {}"). */
+gboolean      cb_json_check_text                  (const char        *data,
                                                    gssize             len,
                                                    GError           **error);
-/* json_parser_load_from_data() and json_from_string(), after cb_json_check_depth(). */
+/* json_parser_load_from_data() and json_from_string(), after cb_json_check_text(). */
 gboolean      cb_json_parser_load                 (JsonParser        *parser,
                                                    const char        *data,
                                                    gssize             len,

@@ -483,45 +483,6 @@ cb_call_window_new_from_json (JsonNode  *node,
   return cb_call_window_new_from_json_full (node, NULL, error);
 }
 
-/* json-glib 1.6 stops after the first value and ignores what follows ("{} {}"): find the
- * end of an object or array at the start of @text and refuse anything but white space
- * after it. */
-static gboolean
-has_trailing_text (const char *text)
-{
-  const char *p = text;
-  guint depth = 0;
-  gboolean in_string = FALSE;
-
-  while (g_ascii_isspace (*p))
-    p++;
-  if (*p != '{' && *p != '[')
-    return FALSE;
-
-  for (; *p != '\0'; p++)
-    {
-      if (in_string)
-        {
-          if (*p == '\\' && p[1] != '\0')
-            p++;
-          else if (*p == '"')
-            in_string = FALSE;
-        }
-      else if (*p == '"')
-        in_string = TRUE;
-      else if (*p == '{' || *p == '[')
-        depth++;
-      else if ((*p == '}' || *p == ']') && --depth == 0)
-        {
-          for (p++; g_ascii_isspace (*p); p++)
-            ;
-          return *p != '\0';
-        }
-    }
-
-  return FALSE;
-}
-
 CbCallWindow *
 cb_call_window_new_from_string (const char  *text,
                                 GError     **error)
@@ -538,13 +499,6 @@ cb_call_window_new_from_string (const char  *text,
     {
       g_set_error (error, CB_CALL_WINDOW_ERROR, CB_CALL_WINDOW_ERROR_INVALID_JSON,
                    _("call_window is not valid JSON: %s"), local_error->message);
-      return NULL;
-    }
-
-  if (has_trailing_text (text))
-    {
-      g_set_error (error, CB_CALL_WINDOW_ERROR, CB_CALL_WINDOW_ERROR_INVALID_JSON,
-                   _("call_window is not valid JSON: unexpected text after the end"));
       return NULL;
     }
 
