@@ -638,6 +638,19 @@ write_zip (const char         *path,
   g_object_unref (sink);
 }
 
+/* Imports @path, which must fail with @code and exactly @message. */
+static void
+assert_import_error (const char *path,
+                     int         code,
+                     const char *message)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (cb_import_file (path, &us, NULL, &error));
+  g_assert_error (error, CB_IMPORT_ERROR, code);
+  g_assert_cmpstr (error->message, ==, message);
+}
+
 static void
 test_xlsx_damaged_parts (void)
 {
@@ -664,23 +677,17 @@ test_xlsx_damaged_parts (void)
     const char *contents[] = { workbook, NULL };
 
     write_zip (no_sheet, names_no_sheet, contents);
-    g_assert_null (cb_import_file (no_sheet, &us, NULL, &error));
-    g_assert_error (error, CB_IMPORT_ERROR, CB_IMPORT_ERROR_CORRUPT);
-    g_assert_cmpstr (error->message, ==,
-                     "“no-sheet.xlsx” is damaged or incomplete: the workbook names a first worksheet "
-                     "(“rId1”) that the package does not hold");
-    g_clear_error (&error);
+    assert_import_error (no_sheet, CB_IMPORT_ERROR_CORRUPT,
+                         "“no-sheet.xlsx” is damaged or incomplete: the workbook names a first worksheet "
+                         "(“rId1”) that the package does not hold");
   }
 
   {
     const char *contents[] = { workbook, rels, NULL };
 
     write_zip (missing_part, names_missing_part, contents);
-    g_assert_null (cb_import_file (missing_part, &us, NULL, &error));
-    g_assert_error (error, CB_IMPORT_ERROR, CB_IMPORT_ERROR_CORRUPT);
-    g_assert_cmpstr (error->message, ==,
-                     "“missing-part.xlsx” is damaged or incomplete: “xl/worksheets/sheet1.xml” is missing");
-    g_clear_error (&error);
+    assert_import_error (missing_part, CB_IMPORT_ERROR_CORRUPT,
+                         "“missing-part.xlsx” is damaged or incomplete: “xl/worksheets/sheet1.xml” is missing");
   }
 
   {
@@ -708,6 +715,22 @@ test_xlsx_damaged_parts (void)
   }
 }
 
+/* A sheet with a header (phone, note) and @n_rows recipients whose note is shared string 1. */
+static char *
+sheet_with_copies (guint n_rows)
+{
+  GString *sheet = g_string_new ("<worksheet><sheetData>"
+                                 "<row r=\"1\"><c t=\"s\"><v>0</v></c>"
+                                 "<c t=\"inlineStr\"><is><t>note</t></is></c></row>");
+
+  for (guint row = 2; row < n_rows + 2; row++)
+    g_string_append_printf (sheet, "<row r=\"%u\"><c t=\"inlineStr\"><is><t>+1415555%04u</t></is></c>"
+                            "<c t=\"s\"><v>1</v></c></row>", row, row);
+  g_string_append (sheet, "</sheetData></worksheet>");
+
+  return g_string_free (sheet, FALSE);
+}
+
 /* A few kilobytes of zip that unpack to hundreds of megabytes: refused once the text read
  * passes 256 MB, long before memory runs out, whether it sits in the shared strings or is
  * copied into cell after cell. */
@@ -727,29 +750,20 @@ test_xlsx_text_limit (void)
   static const char *names[] = { "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
                                  "xl/sharedStrings.xml", "xl/worksheets/sheet1.xml", NULL };
   g_autofree char *megabyte = g_strnfill (1000 * 1000, 'x');
-  g_autoptr(GString) sheet = g_string_new ("<worksheet><sheetData>"
-                                           "<row r=\"1\"><c t=\"s\"><v>0</v></c>"
-                                           "<c t=\"inlineStr\"><is><t>note</t></is></c></row>");
+  g_autofree char *sheet = sheet_with_copies (300);
   g_autofree char *one_string = g_strdup_printf ("<sst><si><t>phone</t></si><si><t>%s</t></si></sst>",
                                                  megabyte);
   g_autofree char *copies = cb_test_tmp_path ("copies.xlsx");
   g_autoptr(GError) error = NULL;
 
   /* One string of 1 MB, copied into 300 cells. */
-  for (guint row = 2; row < 302; row++)
-    g_string_append_printf (sheet, "<row r=\"%u\"><c t=\"inlineStr\"><is><t>+1415555%04u</t></is></c>"
-                            "<c t=\"s\"><v>1</v></c></row>", row, row);
-  g_string_append (sheet, "</sheetData></worksheet>");
   {
-    const char *contents[] = { workbook, rels, one_string, sheet->str, NULL };
+    const char *contents[] = { workbook, rels, one_string, sheet, NULL };
 
     write_zip (copies, names, contents);
   }
-  g_assert_null (cb_import_file (copies, &us, NULL, &error));
-  g_assert_error (error, CB_IMPORT_ERROR, CB_IMPORT_ERROR_TOO_LARGE);
-  g_assert_cmpstr (error->message, ==,
-                   "“copies.xlsx” unpacks to more than 256.0\u00a0MB of text: split it into smaller files");
-  g_clear_error (&error);
+  assert_import_error (copies, CB_IMPORT_ERROR_TOO_LARGE,
+                       "“copies.xlsx” unpacks to more than 256.0\u00a0MB of text: split it into smaller files");
 
   /* The same 1 MB, 300 times over in the shared strings themselves, in 3 runs each. */
   {
@@ -768,28 +782,19 @@ test_xlsx_text_limit (void)
 
       write_zip (many, names, contents);
     }
-    g_assert_null (cb_import_file (many, &us, NULL, &error));
-    g_assert_error (error, CB_IMPORT_ERROR, CB_IMPORT_ERROR_TOO_LARGE);
-    g_assert_cmpstr (error->message, ==,
-                     "“many-strings.xlsx” unpacks to more than 256.0\u00a0MB of text: split it into "
-                     "smaller files");
-    g_clear_error (&error);
+    assert_import_error (many, CB_IMPORT_ERROR_TOO_LARGE,
+                         "“many-strings.xlsx” unpacks to more than 256.0\u00a0MB of text: split it into "
+                         "smaller files");
   }
 
   /* Under the limit, the same strings are read. */
   {
     g_autofree char *fine = cb_test_tmp_path ("fine.xlsx");
-    g_autoptr(GString) small = g_string_new ("<worksheet><sheetData>"
-                                             "<row r=\"1\"><c t=\"s\"><v>0</v></c>"
-                                             "<c t=\"inlineStr\"><is><t>note</t></is></c></row>");
+    g_autofree char *small = sheet_with_copies (10);
     g_autoptr(CbImportReport) report = NULL;
 
-    for (guint row = 2; row < 12; row++)
-      g_string_append_printf (small, "<row r=\"%u\"><c t=\"inlineStr\"><is><t>+1415555%04u</t></is></c>"
-                              "<c t=\"s\"><v>1</v></c></row>", row, row);
-    g_string_append (small, "</sheetData></worksheet>");
     {
-      const char *contents[] = { workbook, rels, one_string, small->str, NULL };
+      const char *contents[] = { workbook, rels, one_string, small, NULL };
 
       write_zip (fine, names, contents);
     }
