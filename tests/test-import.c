@@ -638,6 +638,17 @@ write_zip (const char         *path,
   g_object_unref (sink);
 }
 
+/* A workbook part naming one sheet, "rId1", and the relationships that find its part
+ * (xl/worksheets/sheet1.xml), with @more relationships after it. */
+#define ONE_SHEET_WORKBOOK \
+  "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" " \
+  "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" \
+  "<sheets><sheet name=\"A\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+#define WORKBOOK_RELATIONSHIPS(more) \
+  "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" \
+  "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" " \
+  "Target=\"worksheets/sheet1.xml\"/>" more "</Relationships>"
+
 /* Imports @path, which must fail with @code and exactly @message. */
 static void
 assert_import_error (const char *path,
@@ -654,14 +665,8 @@ assert_import_error (const char *path,
 static void
 test_xlsx_damaged_parts (void)
 {
-  static const char *workbook =
-    "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
-    "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
-    "<sheets><sheet name=\"A\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
-  static const char *rels =
-    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
-    "Target=\"worksheets/sheet1.xml\"/></Relationships>";
+  static const char *workbook = ONE_SHEET_WORKBOOK;
+  static const char *rels = WORKBOOK_RELATIONSHIPS ("");
   static const char *names_no_sheet[] = { "xl/workbook.xml", NULL };
   static const char *names_missing_part[] = { "xl/workbook.xml", "xl/_rels/workbook.xml.rels", NULL };
   static const char *names_bad[] = { "xl/workbook.xml", NULL };
@@ -737,16 +742,11 @@ sheet_with_copies (guint n_rows)
 static void
 test_xlsx_text_limit (void)
 {
-  static const char *workbook =
-    "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
-    "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
-    "<sheets><sheet name=\"A\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+  static const char *workbook = ONE_SHEET_WORKBOOK;
   static const char *rels =
-    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
-    "Target=\"worksheets/sheet1.xml\"/>"
-    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" "
-    "Target=\"sharedStrings.xml\"/></Relationships>";
+    WORKBOOK_RELATIONSHIPS ("<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/"
+                            "officeDocument/2006/relationships/sharedStrings\" "
+                            "Target=\"sharedStrings.xml\"/>");
   static const char *names[] = { "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
                                  "xl/sharedStrings.xml", "xl/worksheets/sheet1.xml", NULL };
   g_autofree char *megabyte = g_strnfill (1000 * 1000, 'x');
