@@ -380,6 +380,85 @@ test_errors (void)
   }
 }
 
+/* A provider that answers every request with the next of @answers, whatever it asked. */
+static void
+odd_answer_cb (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  GQueue *answers = user_data;
+  const char *body = g_queue_pop_head (answers);
+
+  g_assert_nonnull (body);
+  soup_server_message_set_status (msg, g_str_has_prefix (path, "/v2/create") ? 201 : 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+/* Answers of the wrong shape are errors that name what was missing, never a critical
+ * (which would end this test) nor a call taken as placed. */
+static void
+test_odd_answers (void)
+{
+  static const char *creates[] = {
+    "{\"call_id\":{\"id\":\"call_1\"}}",
+    "{\"call_id\":5}",
+    "{\"call_id\":null}",
+    "[\"call_1\"]",
+  };
+  static const char *gets[] = {
+    "{\"call_id\":\"call_1\",\"call_status\":[\"ended\"]}",
+    "{\"call_id\":\"call_1\",\"call_status\":{\"ended\":true}}",
+  };
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autoptr(CbProvider) provider = NULL;
+  g_autofree char *url = NULL;
+  GQueue answers = G_QUEUE_INIT;
+
+  soup_server_add_handler (server, NULL, odd_answer_cb, &answers, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  provider = cb_provider_retell_new (url, KEY);
+
+  for (guint i = 0; i < G_N_ELEMENTS (creates); i++)
+    {
+      g_autofree char *call_id = NULL;
+      g_autofree char *expected = NULL;
+
+      g_test_message ("create answered %s", creates[i]);
+      g_queue_push_tail (&answers, (gpointer) creates[i]);
+      call_id = place_call (provider, "+14155550123", NULL, NULL, NULL, &error);
+      g_assert_null (call_id);
+      g_assert_error (error, CB_PROVIDER_ERROR, CB_PROVIDER_ERROR_INVALID_RESPONSE);
+      expected = g_strdup_printf (i < 3 ? "Placing a call: %s answered without a call_id"
+                                        : "Placing a call: %s answered with something other "
+                                          "than a JSON object", url);
+      g_assert_cmpstr (error->message, ==, expected);
+      g_clear_error (&error);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (gets); i++)
+    {
+      g_autoptr(CbCallEvent) event = NULL;
+
+      g_test_message ("get-call answered %s", gets[i]);
+      g_queue_push_tail (&answers, (gpointer) gets[i]);
+      event = get_call (provider, "call_1", &error);
+      g_assert_null (event);
+      g_assert_error (error, CB_PROVIDER_ERROR, CB_PROVIDER_ERROR_INVALID_RESPONSE);
+      g_assert_true (g_str_has_suffix (error->message, "answered with an unknown call_status “”"));
+      g_clear_error (&error);
+    }
+
+  g_assert_true (g_queue_is_empty (&answers));
+}
+
 static void
 test_network_errors (void)
 {
@@ -655,6 +734,7 @@ main (int   argc,
   g_test_add_func ("/provider-retell/get-call/other-outcomes", test_get_call_other_outcomes);
   g_test_add_func ("/provider-retell/get-call/registered", test_get_call_registered);
   g_test_add_func ("/provider-retell/errors", test_errors);
+  g_test_add_func ("/provider-retell/odd-answers", test_odd_answers);
   g_test_add_func ("/provider-retell/network-errors", test_network_errors);
   g_test_add_func ("/provider-retell/cancel", test_cancel);
   g_test_add_func ("/provider-retell/webhooks", test_webhooks);

@@ -82,8 +82,8 @@ cb_call_event_free (CbCallEvent *self)
   g_free (self);
 }
 
-char *
-cb_json_object_dup_string (JsonObject *object,
+const char *
+cb_json_object_get_string (JsonObject *object,
                            const char *name)
 {
   JsonNode *node;
@@ -96,7 +96,28 @@ cb_json_object_dup_string (JsonObject *object,
       json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
 
-  return g_strdup (json_node_get_string (node));
+  return json_node_get_string (node);
+}
+
+char *
+cb_json_object_dup_string (JsonObject *object,
+                           const char *name)
+{
+  return g_strdup (cb_json_object_get_string (object, name));
+}
+
+JsonArray *
+cb_json_object_get_array (JsonObject *object,
+                          const char *name)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
 void

@@ -72,8 +72,14 @@ void          cb_call_event_free                  (CbCallEvent       *self);
 
 /* Sets metadata_json and the batch, recipient and attempt ids from @metadata_json;
  * NULL clears them. Text that is not JSON is kept as is, with no ids. */
-/* The string member @name of a JSON object, or NULL when it is absent or not a string. */
+/* The string member @name of a JSON object, or NULL when it is absent or not a string;
+ * the array member, or NULL when it is absent or not an array. Unlike json-glib's getters,
+ * a member of another type is no programming error: it comes from outside. */
+const char   *cb_json_object_get_string           (JsonObject        *object,
+                                                   const char        *name);
 char         *cb_json_object_dup_string           (JsonObject        *object,
+                                                   const char        *name);
+JsonArray    *cb_json_object_get_array            (JsonObject        *object,
                                                    const char        *name);
 void          cb_call_event_set_metadata_json     (CbCallEvent       *self,
                                                    const char        *metadata_json);

@@ -971,13 +971,15 @@ lookup_cb (GObject      *object,
 
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     {
-      JsonArray *calls = json_object_get_array_member (json_node_get_object (root), "calls");
+      JsonArray *calls = cb_json_object_get_array (json_node_get_object (root), "calls");
 
       n_records = calls != NULL ? json_array_get_length (calls) : 0;
       for (guint i = 0; i < n_records; i++)
         {
-          JsonObject *record = json_array_get_object_element (calls, i);
-          const char *id = json_object_get_string_member_with_default (record, "call_id", NULL);
+          JsonNode *record = json_array_get_element (calls, i);
+          const char *id = JSON_NODE_HOLDS_OBJECT (record)
+                           ? cb_json_object_get_string (json_node_get_object (record), "call_id")
+                           : NULL;
 
           if (id != NULL)
             call_id = id;

@@ -122,8 +122,7 @@ error_message_from_body (GBytes *body)
         return g_strdup (json_node_get_string (node));
       if (JSON_NODE_HOLDS_OBJECT (node))
         {
-          const char *message = json_object_get_string_member_with_default (
-            json_node_get_object (node), "message", NULL);
+          const char *message = cb_json_object_get_string (json_node_get_object (node), "message");
 
           if (message != NULL)
             return g_strdup (message);
@@ -371,7 +370,7 @@ place_call_cb (GObject      *object,
       return;
     }
 
-  call_id = json_object_get_string_member_with_default (call, "call_id", NULL);
+  call_id = cb_json_object_get_string (call, "call_id");
   if (call_id == NULL || call_id[0] == '\0')
     {
       g_task_return_error (task,
@@ -474,7 +473,7 @@ get_call_cb (GObject      *object,
       return;
     }
 
-  status_text = json_object_get_string_member_with_default (call, "call_status", NULL);
+  status_text = cb_json_object_get_string (call, "call_status");
   if (!cb_call_status_from_string (status_text, &status))
     {
       g_task_return_error (task,

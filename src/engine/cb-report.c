@@ -482,7 +482,7 @@ variables_from_report_json (const char *text)
     return NULL;
 
   columns = json_object_get_array_member (object, "columns");
-  phone_column = json_object_get_string_member_with_default (object, "phone_column", NULL);
+  phone_column = cb_json_object_get_string (object, "phone_column");
   variables = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < json_array_get_length (columns); i++)
