@@ -481,6 +481,7 @@ got_headers_cb (SoupServerMessage *msg,
   const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
   g_autoptr(ApiError) error = NULL;
   g_autofree char *body = NULL;
+  guint64 max_bytes;
 
   if (!is_api_path (path))
     return;
@@ -489,10 +490,13 @@ got_headers_cb (SoupServerMessage *msg,
   if (!is_authorized (self, msg, flavor_for_path (path)))
     soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
 
+  max_bytes = max_body_bytes (self);
+  if (cb_http_server_body_within (msg, max_bytes))
+    return;
+
   error = too_large_error (self);
   body = error_body (flavor_for_path (path), error);
-  cb_http_server_limit_body (msg, max_body_bytes (self), SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
-                             body);
+  cb_http_server_limit_body (msg, max_bytes, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, body);
 }
 
 static void

@@ -390,6 +390,30 @@ limit_chunk_cb (SoupServerMessage *msg,
   cb_http_server_refuse_now (msg, status, json);
 }
 
+gboolean
+cb_http_server_body_within (SoupServerMessage *msg,
+                            guint64            max_bytes)
+{
+  SoupMessageHeaders *headers;
+
+  g_return_val_if_fail (SOUP_IS_SERVER_MESSAGE (msg), FALSE);
+
+  headers = soup_server_message_get_request_headers (msg);
+  switch (soup_message_headers_get_encoding (headers))
+    {
+    case SOUP_ENCODING_NONE:
+      return TRUE;
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      return (guint64) soup_message_headers_get_content_length (headers) <= max_bytes;
+    case SOUP_ENCODING_UNRECOGNIZED:
+    case SOUP_ENCODING_EOF:
+    case SOUP_ENCODING_CHUNKED:
+    case SOUP_ENCODING_BYTERANGES:
+    default:
+      return FALSE;
+    }
+}
+
 void
 cb_http_server_limit_body (SoupServerMessage *msg,
                            guint64            max_bytes,

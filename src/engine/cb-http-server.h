@@ -54,6 +54,10 @@ void          cb_http_server_refuse_now       (SoupServerMessage  *msg,
 /* For a "got-headers" handler: refuses @msg as cb_http_server_refuse_now() does as soon as
  * its body is known to pass @max_bytes, from its Content-Length or while its chunks
  * arrive. */
+/* TRUE when @msg carries no body, or declares one of at most @max_bytes: no limit to set,
+ * nor refusal to prepare. */
+gboolean      cb_http_server_body_within      (SoupServerMessage  *msg,
+                                               guint64             max_bytes);
 void          cb_http_server_limit_body       (SoupServerMessage  *msg,
                                                guint64             max_bytes,
                                                guint               status,

@@ -536,7 +536,8 @@ got_headers_cb (SoupServerMessage *msg,
   g_autofree char *message = NULL;
   g_autofree char *json = NULL;
 
-  if (!g_str_has_prefix (path, "/webhooks/"))
+  if (!g_str_has_prefix (path, "/webhooks/")
+      || cb_http_server_body_within (msg, CB_WEBHOOK_RECEIVER_MAX_BODY_BYTES))
     return;
 
   limit = g_format_size (CB_WEBHOOK_RECEIVER_MAX_BODY_BYTES);
